@@ -1,0 +1,30 @@
+// Timing primitives shared by every bench case. Each case runs in its own fresh process
+// (see run.mjs), so JIT state and GC pressure of one measurement never leak into another.
+
+/**
+ * Ops/s of `fn` (which performs `batch` operations per call): warm-up, then `rounds` timed rounds
+ * of at least `roundMs` each; returns the median round.
+ */
+export async function measure(fn, { batch = 1, warmupMs = 300, rounds = 5, roundMs = 400 } = {}) {
+  const deadline = performance.now() + warmupMs;
+  while (performance.now() < deadline) await fn();
+  const results = [];
+  for (let r = 0; r < rounds; r++) {
+    let calls = 0;
+    const start = performance.now();
+    let now = start;
+    while (now - start < roundMs) {
+      await fn();
+      calls++;
+      now = performance.now();
+    }
+    results.push((calls * batch * 1000) / (now - start));
+  }
+  return median(results);
+}
+
+export function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
