@@ -7,7 +7,10 @@ import { createRequire } from 'node:module';
 const vectorsPath = fileURLToPath(new URL('../../../../shared/vectors/tx_vectors.json', import.meta.url));
 // Resolve the peer from the bench workspace package, the only place that depends on it.
 const requireFromBench = createRequire(fileURLToPath(new URL('../../../bench/package.json', import.meta.url)));
-const loadSdk = () => import(requireFromBench.resolve('@aeternity/aepp-sdk'));
+const loadSdk = async () => {
+  const sdk = await import(requireFromBench.resolve('@aeternity/aepp-sdk'));
+  return sdk.default ?? sdk;
+};
 const loadCodec = () => import('@ch/codec');
 
 function coSignedOffChainTx() {
@@ -35,11 +38,13 @@ export const cases = {
     async peer() {
       const sdk = await loadSdk();
       const { tx, networkId, accounts } = coSignedOffChainTx();
-      const prefix = Buffer.from(networkId);
+      const prefix = new TextEncoder().encode(networkId);
       return () => {
         const signed = sdk.unpackTx(tx);
         const bytes = sdk.decode(sdk.buildTx(signed.encodedTx));
-        const message = Buffer.concat([prefix, bytes]);
+        const message = new Uint8Array(prefix.length + bytes.length);
+        message.set(prefix);
+        message.set(bytes, prefix.length);
         let ok = 0;
         for (const sig of signed.signatures) if (accounts.some((a) => sdk.verify(message, sig, a))) ok++;
         if (ok !== 2) throw new Error('verify failed');
@@ -98,9 +103,10 @@ export const cases = {
       const initiator = 'ak_p5mwxAHVY4fqWNqYDvGLfTAWGGra3B4zuNQayyHZZwS9bKrRx';
       const responder = 'ak_2J29WNS9gzYvK6VWkQQqmAyUu8DH7zHQ1CaN2hZr8B7cxGKNZn';
       const base = initialState({ initiator, responder, initiatorAmount: 70000000000000n, responderAmount: 40000000000000n, pushAmount: 1n });
-      let amount = 1n;
+      // Every amount is new, so each call builds and hashes the trie from scratch (no cache hits).
+      let amount = 0n;
       return () => {
-        amount = (amount % 1000n) + 1n;
+        amount += 1n;
         applyUpdates(base, [{ op: 'OffChainTransfer', from: initiator, to: responder, amount }], 2n).stateHash();
       };
     },

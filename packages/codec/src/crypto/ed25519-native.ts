@@ -8,7 +8,7 @@
  */
 import type * as NodeCrypto from 'node:crypto';
 import { concatBytes, fromHex, toHex } from '../bytes.js';
-import { BoundedCache } from '../state/bounded-cache.js';
+import { BoundedCache } from '../bounded-cache.js';
 import { checkKeyHalves, passesLibsodiumChecks, seedOf, type Ed25519 } from './ed25519.js';
 
 type Crypto = typeof NodeCrypto;

@@ -62,7 +62,7 @@ export function signTx(tx: Encoded<'tx'>, secretKey: Uint8Array, networkId: stri
 }
 
 export interface SignatureCheck {
-  signature: Encoded<'sg'>;
+  signature: Uint8Array;
   /** The account whose key verifies it, or undefined if none of the given accounts does. */
   signer: Encoded<'ak'> | undefined;
   /** Whether it signs blake2b256(tx) (Lima+ form) rather than the tx bytes; undefined if unverified. */
@@ -103,9 +103,9 @@ export function verifyTx(
         hashed = true;
       }
       candidate.matched = true;
-      return { signature: encode(signature, 'sg'), signer: candidate.account, hashed };
+      return { signature, signer: candidate.account, hashed };
     }
-    return { signature: encode(signature, 'sg'), signer: undefined, hashed: undefined };
+    return { signature, signer: undefined, hashed: undefined };
   });
   return { signatures, signers: signatures.flatMap((s) => (s.signer ? [s.signer] : [])) };
 }

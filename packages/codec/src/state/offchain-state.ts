@@ -7,7 +7,7 @@ import { fromHex, toHex } from '../bytes.js';
 import { CodecError, CodecErrorCode } from '../errors.js';
 import { decode, type Encoded } from '../encoding.js';
 import { serializeAccount } from './account.js';
-import { BoundedCache } from './bounded-cache.js';
+import { BoundedCache } from '../bounded-cache.js';
 import { stateHashFromRoots } from './state-hash.js';
 import { trieRoot, type TrieEntry } from './trie.js';
 

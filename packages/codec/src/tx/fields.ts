@@ -107,10 +107,10 @@ export function id<P extends IdPrefix>(...allowed: P[]): FieldCodec<Encoded<P>> 
 }
 
 /**
- * A binary field shown as an API string: signatures (`sg_`), fixed-size hashes (`st_`), or opaque
+ * A binary field shown as an API string: fixed-size hashes (`st_`), or opaque
  * serialized structures passed through whole (`pi_` proofs, `ss_` state trees).
  */
-export function apiString<P extends 'sg' | 'st' | 'pi' | 'ss'>(prefix: P): FieldCodec<Encoded<P>> {
+export function apiString<P extends 'st' | 'pi' | 'ss'>(prefix: P): FieldCodec<Encoded<P>> {
   return {
     decode: (item) => encode(bytesOf(item), prefix),
     encode: (value) => decode(inputString(value), prefix),
@@ -124,10 +124,22 @@ export function listOf<T>(element: FieldCodec<T>): FieldCodec<T[]> {
   };
 }
 
-const signatureList = listOf(apiString('sg'));
+/** Ed25519 signatures: 64 raw bytes each (as aepp-sdk-js has them), so decoding costs no base58. */
+const signature: FieldCodec<Uint8Array> = {
+  decode: (item) => {
+    const bytes = bytesOf(item);
+    if (bytes.length !== 64) throw new CodecError(CodecErrorCode.BAD_LENGTH, `a signature is 64 bytes, got ${bytes.length}`);
+    return bytes.slice();
+  },
+  encode: (value) => {
+    if (!(value instanceof Uint8Array) || value.length !== 64) throw badField('a 64-byte Uint8Array signature', value);
+    return value;
+  },
+};
+const signatureList = listOf(signature);
 
 /** Written sorted bytewise, as the node's `aetx_sign:serialize_to_binary` does (`lists:sort`). */
-export const signatures: FieldCodec<Encoded<'sg'>[]> = {
+export const signatures: FieldCodec<Uint8Array[]> = {
   decode: signatureList.decode,
   encode: (value, objects) => (signatureList.encode(value, objects) as Uint8Array[]).sort(compareBytes),
 };

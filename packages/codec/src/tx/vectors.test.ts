@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../bytes.js';
-import type { Encoded } from '../encoding.js';
+import { decode, type Encoded } from '../encoding.js';
 import { buildTx, unpackTx } from './tx.js';
 
 // Every distinct tx_ string of the transcripts, decoded by the node's templates (shared/README.md).
@@ -39,6 +39,8 @@ function expected(value: unknown): unknown {
     if (!Number.isSafeInteger(value)) throw new Error(`vector integer ${value} is not exact as a JS number`);
     return BigInt(value);
   }
+  // Signatures are raw bytes in our objects, as in aepp-sdk-js.
+  if (typeof value === 'string' && value.startsWith('sg_')) return toHex(decode(value, 'sg'));
   if (Array.isArray(value)) return value.map(expected);
   if (typeof value === 'object' && value !== null) {
     const o = value as { tag: number; vsn: number; fields?: Record<string, unknown>; opaque?: boolean; api?: string };
