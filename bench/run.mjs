@@ -44,16 +44,18 @@ for (const file of benchModules()) {
   const mod = await import(pathToFileURL(file).href);
   for (const [name, spec] of Object.entries(mod.cases)) {
     const row = { module: relative(root, file), case: name, unit: spec.unit ?? 'ops/s', peerName: spec.peerName ?? null, target: spec.target ?? null };
-    for (const side of ['ours', 'peer']) {
-      if (!spec[side]) continue;
-      const runs = [];
-      for (let i = 0; i < REPEAT; i++) runs.push(runSide(file, name, side));
-      row[side] = median(runs.map((r) => r.value));
-      row[`${side}Runs`] = runs.map((r) => r.value);
-      const extra = runs[runs.length >> 1].extra;
+    // Sides alternate, so a load change on the shared machine hits both alike; the ratio is the
+    // median of the per-pair ratios.
+    const sides = ['ours', 'peer'].filter((side) => spec[side]);
+    const runs = { ours: [], peer: [] };
+    for (let i = 0; i < REPEAT; i++) for (const side of sides) runs[side].push(runSide(file, name, side));
+    for (const side of sides) {
+      row[side] = median(runs[side].map((r) => r.value));
+      row[`${side}Runs`] = runs[side].map((r) => r.value);
+      const extra = runs[side][runs[side].length >> 1].extra;
       if (extra) row[`${side}Extra`] = extra;
     }
-    if (row.ours !== undefined && row.peer !== undefined) row.ratio = row.ours / row.peer;
+    if (sides.length === 2) row.ratio = median(runs.ours.map((r, i) => r.value / runs.peer[i].value));
     results.push(row);
     const fmt = (v) => (v === undefined ? '-' : Math.round(v).toLocaleString('en-US'));
     console.log(`${row.module} ${name}: ours ${fmt(row.ours)} ${row.unit}, ${row.peerName ?? 'peer'} ${fmt(row.peer)}${row.ratio ? `, ratio ${row.ratio.toFixed(2)}x` : ''}`);

@@ -1,0 +1,105 @@
+// Throughput of @ch/rpc's lossless JSON next to plain JSON.parse / JSON.stringify (and next to
+// lossless-json, the well-kept library it was chosen over), on every message of the transcripts.
+//
+// Run by the root harness (`pnpm bench`, or `node bench/run.mjs json` for this file alone): each
+// side of each case in a fresh process, against dist/ (built first by turbo).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isInteger, parse as losslessParse, stringify as losslessStringify } from 'lossless-json';
+import { parseJson, parseMessage, stringifyJson } from '../dist/index.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const TRANSCRIPTS = join(here, '../../../../shared/transcripts');
+
+function jsonFiles(dir) {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? jsonFiles(path) : name.endsWith('.json') ? [path] : [];
+    });
+}
+
+/** Every sent and received message as wire text, with its direction. */
+function corpus() {
+  const out = [];
+  for (const file of jsonFiles(TRANSCRIPTS)) {
+    for (const step of losslessParse(readFileSync(file, 'utf8')).steps) {
+      if (step.dir === 'send' || step.dir === 'recv') out.push({ text: losslessStringify(step.message), direction: step.dir === 'send' ? 'toNode' : 'fromNode' });
+    }
+  }
+  return out;
+}
+
+const bigintNumbers = (v) => (isInteger(v) && !Number.isSafeInteger(Number(v)) ? BigInt(v) : Number(v));
+
+/** A pass over all texts with `fn`; the harness counts `batch` = one op per message. */
+function overTexts(fn) {
+  const texts = corpus().map((m) => m.text);
+  return () => {
+    for (let i = 0; i < texts.length; i++) fn(texts[i]);
+  };
+}
+
+function overValues(values, fn) {
+  return () => {
+    for (let i = 0; i < values.length; i++) fn(values[i]);
+  };
+}
+
+/** Typed messages as parseMessage returns them (bigint amounts and ids); refused calls as plain lossless JSON. */
+function typedValues() {
+  return corpus().map(({ text, direction }) => {
+    const r = parseMessage(text, direction);
+    return r.ok ? r.message : parseJson(text);
+  });
+}
+
+const MESSAGES = 21_699;
+const options = { batch: MESSAGES };
+
+export const cases = {
+  'parse: parseJson vs JSON.parse': {
+    unit: 'msgs/s',
+    peerName: 'JSON.parse',
+    target: '≥ 0.5× (within 2× of plain)',
+    options,
+    ours: () => overTexts(parseJson),
+    peer: () => overTexts(JSON.parse),
+  },
+  'stringify: stringifyJson vs JSON.stringify': {
+    unit: 'msgs/s',
+    peerName: 'JSON.stringify',
+    target: '≥ 0.5× (within 2× of plain)',
+    options,
+    ours: () => overValues(typedValues(), stringifyJson),
+    peer: () => overValues(corpus().map((m) => JSON.parse(m.text)), JSON.stringify),
+  },
+  'parse: parseJson vs lossless-json': {
+    unit: 'msgs/s',
+    peerName: 'lossless-json 4.3.3 (bigint numbers)',
+    options,
+    ours: () => overTexts(parseJson),
+    peer: () => overTexts((t) => losslessParse(t, null, bigintNumbers)),
+  },
+  'stringify: stringifyJson vs lossless-json': {
+    unit: 'msgs/s',
+    peerName: 'lossless-json 4.3.3',
+    options,
+    ours: () => overValues(typedValues(), stringifyJson),
+    peer: () => overValues(corpus().map((m) => losslessParse(m.text, null, bigintNumbers)), losslessStringify),
+  },
+  'parseMessage (JSON + validation + checksums) vs JSON.parse': {
+    unit: 'msgs/s',
+    peerName: 'JSON.parse',
+    options,
+    ours: () => {
+      const msgs = corpus();
+      return () => {
+        for (let i = 0; i < msgs.length; i++) parseMessage(msgs[i].text, msgs[i].direction);
+      };
+    },
+    peer: () => overTexts(JSON.parse),
+  },
+};

@@ -1,0 +1,64 @@
+export { RpcError, RpcErrorCode, isRpcError, type Fault, type RpcErrorOptions } from './errors.js';
+export * from './catalogue.js';
+export { parseJson, stringifyJson, type JsonValue } from './json.js';
+export type { Infer, Schema } from './schema.js';
+export type {
+  OffChainUpdate,
+  OffChainOp,
+  OffChainTransfer,
+  OffChainDeposit,
+  OffChainWithdrawal,
+  OffChainNewContract,
+  OffChainCallContract,
+  OffChainMeta,
+} from './updates.js';
+export {
+  PLAIN_INFO_EVENTS,
+  ON_CHAIN_INFOS,
+  CHANNEL_TX_TYPES,
+  type ChannelInfo,
+  type ChannelInfoEvent,
+  type OnChainTx,
+  type OnChainInfo,
+  type ChannelTxType,
+  type Conflict,
+} from './events.js';
+export {
+  CLIENT_METHODS,
+  NODE_METHODS,
+  SIGN_REPLY_METHODS,
+  isClientMethod,
+  isNodeMethod,
+  type ClientMethod,
+  type NodeMethod,
+  type ParamsOf,
+  type ResultOf,
+  type DataOf,
+  type SignReply,
+  type SignReplyMethod,
+  type SignRequest,
+  type SignRequestMethod,
+  type ContractCall,
+  type Balances,
+  type ContractState,
+  type OffChainState,
+} from './methods/index.js';
+export {
+  isClientRequest,
+  isNodeErrorReply,
+  isNodeNotification,
+  isNodeResult,
+  type ChannelId,
+  type ClientMessage,
+  type ClientNotification,
+  type ClientRequest,
+  type ErrorData,
+  type ErrorObject,
+  type NodeErrorReply,
+  type NodeMessage,
+  type NodeNotification,
+  type NodeResult,
+  type RpcId,
+} from './messages.js';
+export * from './build.js';
+export * from './parse.js';
