@@ -1,5 +1,5 @@
 /**
- * One-shot SHA-256 for the 4-byte checksum of every API string. Our own because it is measured
+ * SHA-256 for the 4-byte checksum of every API string. Our own because it is measured
  * 2.2x faster than @noble/hashes on the 36-byte payloads of `ak_`/`ch_` strings (no hasher object
  * per call; fixed scratch buffers) — checksums dominated `unpackTx` before it. Checked against
  * node:crypto on random inputs in sha256.test.ts.
@@ -56,7 +56,8 @@ function compress(buf: Uint8Array, off: number): void {
   H[7] = (H[7]! + h) | 0;
 }
 
-export function sha256(data: Uint8Array): Uint8Array {
+/** Hashes `data` into H (the digest as eight big-endian words). */
+function digestInto(data: Uint8Array): void {
   H.set(IV);
   const n = data.length;
   const full = n - (n % 64);
@@ -79,13 +80,31 @@ export function sha256(data: Uint8Array): Uint8Array {
   TAIL[tailLength - 1] = low & 0xff;
   compress(TAIL, 0);
   if (tailLength === 128) compress(TAIL, 64);
-  const out = new Uint8Array(32);
-  for (let i = 0; i < 8; i++) {
-    const v = H[i]!;
-    out[4 * i] = v >>> 24;
-    out[4 * i + 1] = (v >>> 16) & 0xff;
-    out[4 * i + 2] = (v >>> 8) & 0xff;
-    out[4 * i + 3] = v & 0xff;
+}
+
+const DIGEST_BLOCK = new Uint8Array(64);
+// A 32-byte message in one block: the digest, 0x80, zeros, then the length (256 bits).
+DIGEST_BLOCK[32] = 0x80;
+DIGEST_BLOCK[62] = 0x01;
+
+/**
+ * The first 4 bytes of sha256(sha256(data)) as an unsigned integer: the API-string checksum,
+ * without allocating either digest. `firstHash`, when given, is sha256(data) computed elsewhere.
+ */
+export function checksumWord(data: Uint8Array, firstHash?: Uint8Array): number {
+  if (firstHash) {
+    DIGEST_BLOCK.set(firstHash, 0);
+  } else {
+    digestInto(data);
+    for (let i = 0; i < 8; i++) {
+      const v = H[i]!;
+      DIGEST_BLOCK[4 * i] = v >>> 24;
+      DIGEST_BLOCK[4 * i + 1] = (v >>> 16) & 0xff;
+      DIGEST_BLOCK[4 * i + 2] = (v >>> 8) & 0xff;
+      DIGEST_BLOCK[4 * i + 3] = v & 0xff;
+    }
   }
-  return out;
+  H.set(IV);
+  compress(DIGEST_BLOCK, 0);
+  return H[0]! >>> 0;
 }
