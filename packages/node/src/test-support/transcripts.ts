@@ -1,0 +1,47 @@
+/** Reading the shared transcripts, and the shape of a message the tests compare on. */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseJson } from '@ch/rpc';
+import type { Json } from './client.js';
+
+const SHARED = process.env.CH_SHARED_DIR ?? fileURLToPath(new URL('../../../../../shared/', import.meta.url));
+
+export interface Step {
+  actor: 'initiator' | 'responder';
+  dir: 'send' | 'recv' | 'event';
+  message?: Json | null;
+}
+
+export function loadTranscript(path: string): Step[] {
+  const t = parseJson(readFileSync(`${SHARED}transcripts/${path}`, 'utf8')) as unknown as { steps: Step[] };
+  return t.steps;
+}
+
+/**
+ * What must match between the node's messages and a transcript's: the method (or reply/error),
+ * the info event or on-chain info, and for conflicts and errors their codes and round.
+ */
+export function shape(m: Json): string {
+  const params = m.params as Json | undefined;
+  const data = params?.data as Json | undefined;
+  if (m.error !== undefined) {
+    const e = m.error as Json;
+    return `error ${e.code} ${((e.data as Json[] | undefined) ?? []).map((d) => d.code).join(',')}`;
+  }
+  if (m.result !== undefined) return `reply ${Array.isArray(m.result) ? 'list' : typeof m.result === 'string' ? m.result : 'object'}`;
+  switch (m.method) {
+    case 'channels.info':
+      return `info ${data?.event}`;
+    case 'channels.on_chain_tx':
+      return `on_chain_tx ${data?.info}`;
+    case 'channels.conflict':
+      return `conflict ${data?.error_code} ${data?.error_msg} ${data?.round}`;
+    default:
+      return String(m.method);
+  }
+}
+
+/** The node's messages to `actor` in `steps`, as shapes. */
+export function received(steps: readonly Step[], actor: Step['actor']): string[] {
+  return steps.filter((s) => s.actor === actor && s.dir === 'recv' && s.message).map((s) => shape(s.message!));
+}

@@ -1,0 +1,199 @@
+/**
+ * Client requests, checked and dispatched as sc_ws_api_jsonrpc `process_request/2` does: the same
+ * checks in the same order (a string amount is "Not a number" before a broken key is looked at),
+ * then a call or cast to the FSM.
+ */
+import { decode, type Encoded } from '@ch/codec';
+import { isValidAbortCode, type JsonValue } from '@ch/rpc';
+import type { CallError, ClientCall, OtherSignTag, SignTag } from '../fsm/events.js';
+import type { ChannelFsm } from '../fsm/fsm.js';
+import type { Profile } from '../profiles.js';
+
+/** Error reasons of the node's JSON-RPC layer (json_rpc_error_object/2), plus this node's own. */
+export type ErrorReason =
+  | CallError
+  | 'unhandled'
+  | 'not_a_number'
+  | 'broken_account'
+  | 'broken_transaction'
+  | 'invalid_meta'
+  | 'error_code'
+  /** Contract methods: this node has no contract VM. */
+  | 'no_contracts'
+  /** Methods this node does not implement yet. */
+  | 'not_implemented';
+
+/** What a request comes to: nothing to say (a request with an id still gets "ok"), a result, or an error. */
+export type Outcome =
+  | { kind: 'none' }
+  /** A result: the reply to a request, or the notification `method` for one without id. */
+  | { kind: 'result'; result: JsonValue; method: string }
+  | { kind: 'error'; reason: ErrorReason }
+  /** Stop the session (channels.system stop). */
+  | { kind: 'stop' };
+
+/** Sign reply methods and the signing tag each answers (sc_ws_api_jsonrpc ?METHOD_TAG). */
+const SIGN_REPLIES: ReadonlyMap<string, SignTag | OtherSignTag> = new Map<string, SignTag | OtherSignTag>([
+  ['channels.initiator_sign', 'create_tx'],
+  ['channels.responder_sign', 'funding_created'],
+  ['channels.update', 'update'],
+  ['channels.update_ack', 'update_ack'],
+  ['channels.deposit_tx', 'deposit_tx'],
+  ['channels.deposit_ack', 'deposit_created'],
+  ['channels.withdraw_tx', 'withdraw_tx'],
+  ['channels.withdraw_ack', 'withdraw_created'],
+  ['channels.snapshot_solo_tx', 'snapshot_tx'],
+  ['channels.snapshot_solo_sign', 'snapshot_solo_tx'],
+  ['channels.shutdown_sign', 'shutdown'],
+  ['channels.shutdown_sign_ack', 'shutdown_ack'],
+  ['channels.close_solo_tx', 'close_solo_tx'],
+  ['channels.close_solo_sign', 'close_solo_tx'],
+  ['channels.slash_tx', 'slash_tx'],
+  ['channels.slash_sign', 'slash_tx'],
+  ['channels.settle_tx', 'settle_tx'],
+  ['channels.settle_sign', 'settle_tx'],
+  ['channels.force_progress_tx', 'force_progress_tx'],
+  ['channels.force_progress_sign', 'force_progress_tx'],
+]);
+
+const CONTRACT_METHODS: ReadonlySet<string> = new Set([
+  'channels.update.new_contract',
+  'channels.update.call_contract',
+  'channels.dry_run.call_contract',
+  'channels.get.contract_call',
+  'channels.get.contract',
+  'channels.clean_contract_calls',
+  'channels.force_progress',
+]);
+
+const NOT_YET: ReadonlySet<string> = new Set([
+  'channels.deposit',
+  'channels.withdraw',
+  'channels.leave',
+  'channels.shutdown',
+  'channels.close_solo',
+  'channels.snapshot_solo',
+  'channels.slash',
+  'channels.settle',
+  'channels.assume_minimum_depth',
+  'channels.history.fetch',
+]);
+
+type Params = { readonly [key: string]: JsonValue };
+
+function isObject(v: JsonValue | undefined): v is Params {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Erlang's is_integer/1 on what jsx decoded: JSON integers only. */
+function isInteger(v: JsonValue | undefined): v is number | bigint {
+  return typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
+}
+
+function isAccount(v: JsonValue | undefined): v is Encoded<'ak'> {
+  if (typeof v !== 'string') return false;
+  try {
+    decode(v, 'ak');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const none: Outcome = { kind: 'none' };
+const error = (reason: ErrorReason): Outcome => ({ kind: 'error', reason });
+
+export async function processRequest(req: Params, fsm: ChannelFsm, profile: Profile): Promise<Outcome> {
+  const method = req.method as string;
+  const params = req.params;
+  if (CONTRACT_METHODS.has(method)) return error('no_contracts');
+  if (NOT_YET.has(method)) return error('not_implemented');
+  if (!isObject(params)) return error('unhandled');
+  const call = async (c: ClientCall): Promise<Outcome> => {
+    const r = await fsm.call(c);
+    return r.ok ? none : error(r.error);
+  };
+
+  const signTag = SIGN_REPLIES.get(method);
+  if (signTag !== undefined) return signReply(params, signTag, fsm, profile);
+
+  switch (method) {
+    case 'channels.system':
+      if (params.action === 'ping') return { kind: 'result', result: { action: 'system', tag: 'pong' }, method: 'channels.system.pong' };
+      if (params.action === 'stop') return { kind: 'stop' };
+      return error('unhandled');
+    case 'channels.update.new': {
+      const { from, to, amount } = params;
+      if (from === undefined || to === undefined || amount === undefined) return error('unhandled');
+      if (!isInteger(amount)) return error('not_a_number');
+      if (!isAccount(from) || !isAccount(to)) return error('broken_account');
+      const meta = params.meta ?? [];
+      if (!Array.isArray(meta) || !meta.every((m): m is string => typeof m === 'string')) return error('invalid_meta');
+      if (BigInt(amount) < 0n) return error('negative_amount');
+      return call({ type: 'transfer', from, to, amount: BigInt(amount), meta });
+    }
+    case 'channels.get.balances': {
+      const { accounts } = params;
+      if (!Array.isArray(accounts)) return error('unhandled');
+      if (!accounts.every(isAccount)) return error('broken_account');
+      const r = await fsm.call({ type: 'balances', accounts });
+      if (!r.ok) return error(r.error);
+      if (r.value?.type !== 'balances') return error('unknown_request');
+      return { kind: 'result', result: r.value.balances.map(({ account, balance }) => ({ account, balance })), method: 'channels.get.balances.reply' };
+    }
+    case 'channels.get.offchain_state': {
+      const r = await fsm.call({ type: 'offchain_state' });
+      if (!r.ok) return error(r.error);
+      if (r.value?.type !== 'offchain_state') return error('unknown_request');
+      const { calls, halfSignedTx, signedTx, trees } = r.value;
+      return { kind: 'result', result: { calls, half_signed_tx: halfSignedTx, signed_tx: signedTx, trees }, method: 'channels.get.offchain_state.reply' };
+    }
+    case 'channels.get.poi': {
+      const r = await fsm.call({ type: 'poi' });
+      if (!r.ok) return error(r.error);
+      if (r.value?.type !== 'poi') return error('unknown_request');
+      return { kind: 'result', result: { poi: r.value.poi }, method: 'channels.get.poi.reply' };
+    }
+    case 'channels.message': {
+      const { to, info } = params;
+      if (to === undefined || info === undefined) return error('unhandled');
+      if (!isAccount(to)) return error('broken_account');
+      return call({ type: 'inband_msg', to, info: typeof info === 'string' ? info : JSON.stringify(info) });
+    }
+    default:
+      return error('unhandled');
+  }
+}
+
+/**
+ * A sign reply: `{"error": N}` aborts (checked first, as by the node), `{"signed_tx": …}` is cast
+ * to the FSM and answered "ok" whatever the FSM makes of it.
+ */
+async function signReply(params: Params, tag: SignTag | OtherSignTag, fsm: ChannelFsm, profile: Profile): Promise<Outcome> {
+  if (params.error !== undefined) {
+    const code = validAbortCode(params.error);
+    if (code === undefined) return error('error_code');
+    if (profile.abort === 'conflict') {
+      fsm.deliver({ kind: 'abort_cast', tag, code });
+      return none;
+    }
+    const r = await fsm.call({ type: 'abort', tag, code });
+    return r.ok ? none : error(r.error);
+  }
+  const tx = params.signed_tx;
+  if (tx === undefined) return error('unhandled');
+  if (typeof tx !== 'string') return error('broken_transaction');
+  try {
+    decode(tx, 'tx');
+  } catch {
+    return error('broken_transaction');
+  }
+  fsm.deliver({ kind: 'signed', tag, tx: tx as Encoded<'tx'> });
+  return none;
+}
+
+/** sc_ws_api_jsonrpc `valid_error_code/1`: an integer, or a numeric string, in 1..65535. */
+function validAbortCode(v: JsonValue): number | undefined {
+  const n = typeof v === 'string' && /^[+-]?\d+$/.test(v) ? Number(v) : v;
+  return isInteger(n) && isValidAbortCode(n) ? Number(n) : undefined;
+}
