@@ -153,3 +153,15 @@ export function decodeInt(bytes: Uint8Array): bigint {
   for (const b of bytes) v = (v << 8n) | BigInt(b);
   return v;
 }
+
+/** The item as a byte string, or a CodecError naming `path` (callers that add the path later omit it). */
+export function asBytes(item: RlpItem, path?: string): Uint8Array {
+  if (!(item instanceof Uint8Array)) throw new CodecError(CodecErrorCode.RLP_UNEXPECTED_KIND, 'expected a byte string, got a list', path === undefined ? undefined : { path });
+  return item;
+}
+
+/** The item as a list, or a CodecError naming `path`. */
+export function asList(item: RlpItem, path?: string): readonly RlpItem[] {
+  if (item instanceof Uint8Array) throw new CodecError(CodecErrorCode.RLP_UNEXPECTED_KIND, 'expected a list, got a byte string', path === undefined ? undefined : { path });
+  return item;
+}

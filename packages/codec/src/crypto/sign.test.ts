@@ -89,6 +89,8 @@ describe('signTx', () => {
     expect([tag[0], vsn[0], sigs.length]).toEqual([11, 1, 1]);
     expect(encode(tx, 'tx')).toBe(innerTx);
     expect(verifyTx(signed, network, [keys.publicKey])).toMatchObject({ signers: [keys.publicKey], signatures: [{ hashed: false }] });
+    // The serialized bytes verify the same way as the tx_ string.
+    expect(verifyTx(decode(signed, 'tx'), network, [keys.publicKey]).signers).toEqual([keys.publicKey]);
   });
 
   it('signs the Lima+ hashed form on request', () => {

@@ -8,8 +8,8 @@ import { compareBytes, bytesEqual, concatBytes, utf8 } from '../bytes.js';
 import { CodecError, CodecErrorCode } from '../errors.js';
 import { decode, encode, type Encoded } from '../encoding.js';
 import { blake2b256 } from '../hash.js';
-import { rlpDecode } from '../rlp.js';
-import { asBytes, asList, chainObject, readChainObject, tagOf } from '../state/chain-object.js';
+import { asBytes, asList, rlpDecode } from '../rlp.js';
+import { chainObject, readChainObject, tagOf } from '../state/chain-object.js';
 import type { Ed25519 } from './ed25519.js';
 import { defaultEd25519 } from './keys.js';
 
@@ -22,8 +22,8 @@ interface SignedTx {
 }
 
 /** A signed_tx's parts; any other transaction counts as signed by nobody. */
-function unpackSignedTx(tx: Encoded<'tx'>): SignedTx {
-  const bytes = decode(tx, 'tx');
+function unpackSignedTx(tx: Encoded<'tx'> | Uint8Array): SignedTx {
+  const bytes = typeof tx === 'string' ? decode(tx, 'tx') : tx;
   const item = rlpDecode(bytes);
   if (tagOf(item) !== SIGNED_TX.tag) return { signatures: [], tx: bytes };
   const [signatures, inner] = readChainObject(asList(item, SIGNED_TX.name), SIGNED_TX);
@@ -77,12 +77,13 @@ export interface TxVerification {
 }
 
 /**
- * Which of `accounts` signed `tx` under `networkId`, and in which form. Accounts that have not yet
- * matched a signature are tried first, so the usual one-signature-per-account case costs one
- * verification per signature.
+ * Which of `accounts` signed `tx` under `networkId`, and in which form. `tx` is a `tx_` string or
+ * the serialized signed tx (e.g. `serializeObject` of a decoded payload, saving a base64 round).
+ * Accounts that have not yet matched a signature are tried first, so the usual
+ * one-signature-per-account case costs one verification per signature.
  */
 export function verifyTx(
-  tx: Encoded<'tx'>,
+  tx: Encoded<'tx'> | Uint8Array,
   networkId: string,
   accounts: readonly Encoded<'ak'>[],
   options: { backend?: Ed25519 } = {},

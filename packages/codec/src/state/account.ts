@@ -1,7 +1,7 @@
 /** The account object (tag 10) the accounts tree stores per public key (protocol-facts §1.3). */
 import { CodecError, CodecErrorCode } from '../errors.js';
-import { decodeInt, encodeInt, rlpDecode } from '../rlp.js';
-import { asBytes, asList, chainObject, readChainObject } from './chain-object.js';
+import { asBytes, asList, decodeInt, encodeInt, rlpDecode } from '../rlp.js';
+import { chainObject, readChainObject } from './chain-object.js';
 
 const ACCOUNT_TAG = 10;
 const ZERO_NONCE = encodeInt(0n);

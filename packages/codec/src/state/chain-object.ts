@@ -3,17 +3,7 @@
  * RLP level: just enough for signed txs, accounts, state trees and proofs.
  */
 import { CodecError, CodecErrorCode } from '../errors.js';
-import { decodeInt, encodeInt, rlpDecode, rlpEncode, type RlpItem } from '../rlp.js';
-
-export function asBytes(item: RlpItem, path: string): Uint8Array {
-  if (!(item instanceof Uint8Array)) throw new CodecError(CodecErrorCode.RLP_UNEXPECTED_KIND, 'expected a byte string, got a list', { path });
-  return item;
-}
-
-export function asList(item: RlpItem, path: string): readonly RlpItem[] {
-  if (item instanceof Uint8Array) throw new CodecError(CodecErrorCode.RLP_UNEXPECTED_KIND, 'expected a list, got a byte string', { path });
-  return item;
-}
+import { asBytes, asList, decodeInt, encodeInt, rlpDecode, rlpEncode, type RlpItem } from '../rlp.js';
 
 /** The tag of a decoded item if it is a list starting with a canonical integer of one or two bytes. */
 export function tagOf(item: RlpItem): number | undefined {

@@ -45,8 +45,12 @@ describe('pi_ proofs of inclusion', () => {
   it('lists the balances the accounts part proves', () => {
     const slash = loadTranscripts().find((t) => t.name === 'json-rpc/changeable_fee/sc_ws_optional_params_slash.json')!;
     const poi = apiStrings(slash, 'pi')[0] as Encoded<'pi'>;
-    const { balances, hash } = decodePoi(poi);
+    const proof = decodePoi(poi);
+    const { balances, hash } = proof;
     expect([...balances.values()].sort()).toEqual([40000000000001n, 69999999999999n]);
+    const initiator = 'ak_mLjWgLbapr5CiVD2Q248aS2TQj9itXnoPv5tteXvZaJ8tdD2C';
+    expect(proof.balanceOf(initiator)).toBe(69999999999999n);
+    expect(proof.balanceOf('ak_p5mwxAHVY4fqWNqYDvGLfTAWGGra3B4zuNQayyHZZwS9bKrRx')).toBeUndefined();
     expect(new OffChainState(balances).stateHash()).toEqual(hash);
   });
 

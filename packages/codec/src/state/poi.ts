@@ -7,9 +7,9 @@ import { bytesEqual, compareBytes, toHex } from '../bytes.js';
 import { CodecError, CodecErrorCode } from '../errors.js';
 import { decode, encode, type Encoded } from '../encoding.js';
 import { blake2b256 } from '../hash.js';
-import { rlpEncode, type RlpItem } from '../rlp.js';
+import { asBytes, asList, rlpEncode, type RlpItem } from '../rlp.js';
 import { accountBalance } from './account.js';
-import { asBytes, asList, chainObject, readChainObject } from './chain-object.js';
+import { chainObject, readChainObject } from './chain-object.js';
 import type { OffChainState } from './offchain-state.js';
 import { stateHashFromRoots, type TreeRoots } from './state-hash.js';
 import { trieEntries, trieRoot } from './trie.js';
@@ -52,6 +52,8 @@ export interface ProofOfInclusion {
   hash: Uint8Array;
   /** Balances of the accounts the proof reaches, keyed by public key hex. */
   balances: Map<string, bigint>;
+  /** The proven balance of `account`, or undefined if the proof does not reach it. */
+  balanceOf(account: Encoded<'ak'>): bigint | undefined;
 }
 
 /** Decodes a PoI, checking that every node hashes to its key. */
@@ -64,7 +66,7 @@ export function decodePoi(poi: Encoded<'pi'> | Uint8Array): ProofOfInclusion {
   if (accounts) {
     for (const [key, value] of trieEntries(accounts.root, accounts.nodes)) balances.set(toHex(key), accountBalance(value));
   }
-  return { hash: stateHashFromRoots(roots), balances };
+  return { hash: stateHashFromRoots(roots), balances, balanceOf: (account) => balances.get(toHex(decode(account, 'ak'))) };
 }
 
 export function poiHash(poi: Encoded<'pi'> | Uint8Array): Uint8Array {

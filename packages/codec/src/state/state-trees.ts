@@ -4,8 +4,9 @@
  * `cs_` is the accumulated calls tree alone, [622, 1, mtree]. An mtree, [63, 1, [[64, 1, key, value]…]],
  * lists key/value pairs, not trie nodes, so hashing one means rebuilding its trie.
  */
+import { asBytes, asList } from '../rlp.js';
 import { decode, type Encoded } from '../encoding.js';
-import { asBytes, asList, readChainObject } from './chain-object.js';
+import { readChainObject } from './chain-object.js';
 import { stateHashFromRoots } from './state-hash.js';
 import { trieRoot, type TrieEntry } from './trie.js';
 

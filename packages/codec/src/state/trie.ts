@@ -10,8 +10,7 @@
 import { toHex } from '../bytes.js';
 import { CodecError, CodecErrorCode } from '../errors.js';
 import { blake2b256 } from '../hash.js';
-import { rlpDecode, rlpEncode, type RlpItem } from '../rlp.js';
-import { asBytes, asList } from './chain-object.js';
+import { asBytes, asList, rlpDecode, rlpEncode, type RlpItem } from '../rlp.js';
 
 export type TrieEntry = readonly [key: Uint8Array, value: Uint8Array];
 /** Receives every node stored under its hash: the nodes a proof of inclusion is made of. */

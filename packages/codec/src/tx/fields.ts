@@ -7,7 +7,7 @@ import { decode, encode, type Encoded } from '../encoding.js';
 import { CodecError, CodecErrorCode, withPath } from '../errors.js';
 import { compareBytes } from '../bytes.js';
 import { decodeId, encodeId, type IdPrefix } from '../id.js';
-import { decodeInt, encodeInt, type RlpItem } from '../rlp.js';
+import { asBytes, asList, decodeInt, encodeInt, type RlpItem } from '../rlp.js';
 import { SIGNED_TX_TAGS, UNSIGNED_TX_TAGS, UPDATE_TAGS } from './tags.js';
 
 /** What nested-object fields call back into; passed in, so this module does not import the registry. */
@@ -37,16 +37,6 @@ export function rethrowAt(segment: string, e: unknown): never {
   return withPath(segment, () => {
     throw e;
   });
-}
-
-function bytesOf(item: RlpItem): Uint8Array {
-  if (item instanceof Uint8Array) return item;
-  throw new CodecError(CodecErrorCode.RLP_UNEXPECTED_KIND, 'expected a byte string, found a list');
-}
-
-function itemsOf(item: RlpItem): readonly RlpItem[] {
-  if (item instanceof Uint8Array) throw new CodecError(CodecErrorCode.RLP_UNEXPECTED_KIND, 'expected a list, found a byte string');
-  return item;
 }
 
 function describe(value: unknown): string {
@@ -83,7 +73,7 @@ function mapEach<T, R>(items: readonly T[], one: (item: T, objects: ObjectSerial
 }
 
 export const int: FieldCodec<bigint> = {
-  decode: (item) => decodeInt(bytesOf(item)),
+  decode: (item) => decodeInt(asBytes(item)),
   encode: (value) => {
     if (typeof value !== 'bigint') throw badField('a bigint', value);
     return encodeInt(value);
@@ -92,7 +82,7 @@ export const int: FieldCodec<bigint> = {
 
 /** Binary fields are copied out, so decoded values never alias the caller's buffer. */
 export const binary: FieldCodec<Uint8Array> = {
-  decode: (item) => bytesOf(item).slice(),
+  decode: (item) => asBytes(item).slice(),
   encode: (value) => {
     if (!(value instanceof Uint8Array)) throw badField('a Uint8Array', value);
     return value;
@@ -101,7 +91,7 @@ export const binary: FieldCodec<Uint8Array> = {
 
 export function id<P extends IdPrefix>(...allowed: P[]): FieldCodec<Encoded<P>> {
   return {
-    decode: (item) => decodeId(bytesOf(item), allowed),
+    decode: (item) => decodeId(asBytes(item), allowed),
     encode: (value) => encodeId(inputString(value), allowed),
   };
 }
@@ -112,14 +102,14 @@ export function id<P extends IdPrefix>(...allowed: P[]): FieldCodec<Encoded<P>> 
  */
 export function apiString<P extends 'st' | 'pi' | 'ss'>(prefix: P): FieldCodec<Encoded<P>> {
   return {
-    decode: (item) => encode(bytesOf(item), prefix),
+    decode: (item) => encode(asBytes(item), prefix),
     encode: (value) => decode(inputString(value), prefix),
   };
 }
 
 export function listOf<T>(element: FieldCodec<T>): FieldCodec<T[]> {
   return {
-    decode: (item, objects) => mapEach(itemsOf(item), element.decode, objects),
+    decode: (item, objects) => mapEach(asList(item), element.decode, objects),
     encode: (value, objects) => mapEach(inputArray(value), element.encode, objects),
   };
 }
@@ -127,7 +117,7 @@ export function listOf<T>(element: FieldCodec<T>): FieldCodec<T[]> {
 /** Ed25519 signatures: 64 raw bytes each (as aepp-sdk-js has them), so decoding costs no base58. */
 const signature: FieldCodec<Uint8Array> = {
   decode: (item) => {
-    const bytes = bytesOf(item);
+    const bytes = asBytes(item);
     if (bytes.length !== 64) throw new CodecError(CodecErrorCode.BAD_LENGTH, `a signature is 64 bytes, got ${bytes.length}`);
     return bytes.slice();
   },
@@ -146,7 +136,7 @@ export const signatures: FieldCodec<Uint8Array[]> = {
 
 function nested<T>(allowed: ReadonlySet<number>): FieldCodec<T> {
   return {
-    decode: (item, objects) => objects.deserialize(bytesOf(item), allowed) as T,
+    decode: (item, objects) => objects.deserialize(asBytes(item), allowed) as T,
     encode: (value, objects) => objects.serialize(value, allowed),
   };
 }
@@ -160,7 +150,7 @@ const EMPTY = new Uint8Array(0);
 /** A co-signed off-chain state, or empty (`null`; `undefined` builds the same) for "the last state on chain". */
 export const payload: FieldCodec<Nested<'signedTx'> | null> = {
   decode: (item, objects) => {
-    const bytes = bytesOf(item);
+    const bytes = asBytes(item);
     return bytes.length === 0 ? null : signedTx.decode(bytes, objects);
   },
   encode: (value, objects) => (value == null ? EMPTY : signedTx.encode(value, objects)),
