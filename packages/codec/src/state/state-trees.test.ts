@@ -7,7 +7,14 @@ import { apiStrings, channelTx, loadTranscripts, loadVectors, stateHashesIn, typ
 import { accountBalance } from './account.js';
 import { OffChainState } from './offchain-state.js';
 import { stateHashFromRoots } from './state-hash.js';
-import { callStateTreeHash, decodeCallStateTree, decodeStateTrees, stateTreesHash } from './state-trees.js';
+import {
+  callStateTreeHash,
+  decodeCallStateTree,
+  decodeStateTrees,
+  encodeCallStateTree,
+  encodeStateTrees,
+  stateTreesHash,
+} from './state-trees.js';
 import { trieRoot } from './trie.js';
 
 const st = (hash: Uint8Array): string => encode(hash, 'st');
@@ -76,6 +83,25 @@ describe('ss_ tree dumps', () => {
     expect(trees.accounts).toHaveLength(2);
     const state = new OffChainState(trees.accounts.map(([key, value]) => [toHex(key), accountBalance(value)]));
     expect(state.stateHash()).toEqual(stateTreesHash(trees));
+  });
+});
+
+describe('encoding dumps', () => {
+  const dumps = [...new Set(loadTranscripts().flatMap((t) => apiStrings(t, 'ss')))];
+  const calls = [...new Set(loadTranscripts().flatMap((t) => apiStrings(t, 'cs')))];
+
+  it('re-encodes every ss_ and cs_ of the transcripts byte for byte, contracts and calls included', () => {
+    for (const ss of dumps) expect(encodeStateTrees(decodeStateTrees(ss as `ss_${string}`))).toBe(ss);
+    for (const cs of calls) expect(encodeCallStateTree(decodeCallStateTree(cs as `cs_${string}`))).toBe(cs);
+    expect(dumps.length).toBe(21);
+    expect(calls.length).toBeGreaterThan(0);
+  });
+
+  it('dumps an OffChainState as the node serves it', () => {
+    const plain = dumps.map((ss) => decodeStateTrees(ss as `ss_${string}`)).find((t) => t.contracts.length === 0 && t.calls.length === 0)!;
+    const state = new OffChainState(plain.accounts.map(([key, value]) => [toHex(key), accountBalance(value)]));
+    expect(encodeStateTrees({ accounts: state.accountEntries() })).toBe(encodeStateTrees(plain));
+    expect(encodeCallStateTree()).toBe('cs_yYICbgGEwz8BwHtqgWY=');
   });
 });
 

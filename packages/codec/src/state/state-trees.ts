@@ -5,8 +5,9 @@
  * lists key/value pairs, not trie nodes, so hashing one means rebuilding its trie.
  */
 import { asBytes, asList } from '../rlp.js';
-import { decode, type Encoded } from '../encoding.js';
-import { readChainObject } from './chain-object.js';
+import { compareBytes } from '../bytes.js';
+import { decode, encode, type Encoded } from '../encoding.js';
+import { chainObject, readChainObject } from './chain-object.js';
 import { stateHashFromRoots } from './state-hash.js';
 import { trieRoot, type TrieEntry } from './trie.js';
 
@@ -57,4 +58,22 @@ export function decodeCallStateTree(calls: Encoded<'cs'> | Uint8Array): TrieEntr
 /** Root hash of a `cs_` calls tree; 32 zero bytes when empty, as the node pads empty roots. */
 export function callStateTreeHash(calls: Encoded<'cs'> | Uint8Array): Uint8Array {
   return trieRoot(decodeCallStateTree(calls)) ?? new Uint8Array(32);
+}
+
+function encodeMtree(tag: number, entries: readonly TrieEntry[]): Uint8Array {
+  // The node writes an mtree's pairs in descending key order (aeu_mtrees iterates from the top);
+  // every dump in the transcripts is in that order (state-trees.test.ts).
+  const sorted = [...entries].sort((a, b) => compareBytes(b[0], a[0]));
+  return chainObject(tag, 1, [chainObject(63, 1, [sorted.map(([key, value]) => chainObject(64, 1, [key, value]))])]);
+}
+
+/** The `ss_` dump of `trees`, byte for byte as `channels.get.offchain_state` serves it. */
+export function encodeStateTrees(trees: Partial<StateTrees>): Encoded<'ss'> {
+  const names = Object.keys(TREE_TAGS) as TreeName[];
+  return encode(chainObject(62, 0, names.map((name) => encodeMtree(TREE_TAGS[name], trees[name] ?? []))), 'ss');
+}
+
+/** The `cs_` calls tree (empty for a channel without contracts). */
+export function encodeCallStateTree(calls: readonly TrieEntry[] = []): Encoded<'cs'> {
+  return encode(encodeMtree(TREE_TAGS.calls, calls), 'cs');
 }
