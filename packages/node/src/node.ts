@@ -2,7 +2,7 @@
  * `startNode`: the local node. The channel WebSocket API (ws/server.ts) over an in-memory chain.
  */
 import type { Encoded } from '@ch/codec';
-import { Chain, type ChainOptions } from './chain/index.js';
+import { Chain, ChainErrorCode, fee, isChainError, type ChainOptions } from './chain/index.js';
 import type { ChainAccess } from './fsm/chain-access.js';
 import { PROFILES, type ProfileName } from './profiles.js';
 import { serveChannels } from './ws/server.js';
@@ -34,41 +34,72 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
   const { createTxVersion } = PROFILES[profile];
   // The seed's node ran Lima (create tx version 1); the current one runs Iris and later (version 2).
   const chain = new Chain({ networkId, accounts, mining, protocol: createTxVersion === 1 ? 'lima' : 'iris' });
-  const server = await serveChannels({ port, host, profile: PROFILES[profile], chain: chainAccess(chain, networkId, mining === 'instant') });
+  let running = true;
+  const server = await serveChannels({ port, host, profile: PROFILES[profile], chain: chainAccess(chain, networkId, mining === 'instant', () => running) });
   return {
     url: server.url,
     port: server.port,
     chain,
     async stop() {
+      running = false;
       await server.close();
       chain.stop();
     },
   };
 }
 
-function chainAccess(chain: Chain, networkId: string, instant: boolean): ChainAccess {
+function chainAccess(chain: Chain, networkId: string, instant: boolean, running: () => boolean): ChainAccess {
+  // Instant mining makes a block per batch of txs; what waits for the chain gets the blocks it needs.
+  const mined = (short: () => boolean, reached: Promise<void>): Promise<void> => (instant ? mineWhile(chain, () => running() && short(), reached) : reached);
   return {
     networkId,
+    height: () => chain.height,
     hasAccount: (account) => chain.account(account) !== undefined,
     nextNonce: (account) => chain.nextNonce(account),
-    minFee: (tx) => chain.fee(tx),
+    minFee: (tx, gasPrice) => (gasPrice === undefined ? chain.fee(tx) : fee(tx, { gasPrice })),
     submit: (tx) => chain.submit(tx).txHash,
-    waitForDepth: (txHash, depth) => (instant ? mineUntilDeep(chain, txHash, depth) : chain.waitForDepth(txHash, depth)),
+    channel: (id) => chain.channel(id),
+    knowsTx: (tx) => knows(chain, tx),
+    onTx: (listener) => chain.onTx(({ tx, txHash }) => listener(tx, txHash)),
+    waitForDepth: (txHash, depth) => {
+      const shallow = (): boolean => {
+        const height = chain.txHeight(txHash);
+        return height !== undefined && chain.height - height < depth;
+      };
+      return mined(shallow, chain.waitForDepth(txHash, depth));
+    },
+    waitForHeight: (height) => mined(() => chain.height < height, waitForHeight(chain, height)),
   };
 }
 
-/** Instant mining makes a block per batch of txs; a tx waiting for depth gets the blocks on top it needs. */
-function mineUntilDeep(chain: Chain, txHash: Encoded<'th'>, depth: number): Promise<void> {
-  const shallow = (): boolean => {
-    const height = chain.txHeight(txHash);
-    return height !== undefined && chain.height - height < depth;
+/** A tx in a block or in the mempool: the chain refuses it as a duplicate (it has no public mempool lookup). */
+function knows(chain: Chain, tx: Encoded<'tx'>): boolean {
+  try {
+    chain.validate(tx);
+    return false;
+  } catch (e) {
+    return isChainError(e, ChainErrorCode.DUPLICATE_TX);
+  }
+}
+
+function waitForHeight(chain: Chain, height: number): Promise<void> {
+  if (chain.height >= height) return Promise.resolve();
+  return new Promise((resolve) => {
+    const unsubscribe = chain.onBlock(() => {
+      if (chain.height < height) return;
+      unsubscribe();
+      resolve();
+    });
+  });
+}
+
+/** Mines a block after each block (or now) while `short` holds, until `reached` resolves. */
+function mineWhile(chain: Chain, short: () => boolean, reached: Promise<void>): Promise<void> {
+  const mineIfShort = (): void => {
+    if (short()) setImmediate(() => short() && chain.mine());
   };
-  const mineIfShallow = (): void => {
-    if (shallow()) setImmediate(() => shallow() && chain.mine());
-  };
-  const unsubscribe = chain.onBlock(mineIfShallow);
-  mineIfShallow();
-  const reached = chain.waitForDepth(txHash, depth);
+  const unsubscribe = chain.onBlock(mineIfShort);
+  mineIfShort();
   void reached.then(unsubscribe);
   return reached;
 }

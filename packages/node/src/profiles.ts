@@ -19,11 +19,13 @@ export interface Profile {
   readonly abort: 'conflict' | 'aborted_update';
   /** The create tx version: 1 before Iris (one delegate list), 2 from Iris on (two). */
   readonly createTxVersion: 1 | 2;
+  /** Conflict code 5 is reported as "rejected on-chain" (since Jan 2020, 7fa07ce94); before, as "unknown". */
+  readonly namesOnChainRejection: boolean;
 }
 
 export const PROFILES: { readonly [N in ProfileName]: Profile } = {
-  seed: { name: 'seed', reportStrayConflicts: true, abort: 'conflict', createTxVersion: 1 },
-  current: { name: 'current', reportStrayConflicts: false, abort: 'aborted_update', createTxVersion: 2 },
+  seed: { name: 'seed', reportStrayConflicts: true, abort: 'conflict', createTxVersion: 1, namesOnChainRejection: false },
+  current: { name: 'current', reportStrayConflicts: false, abort: 'aborted_update', createTxVersion: 2, namesOnChainRejection: true },
 };
 
 export function isProfileName(name: unknown): name is ProfileName {

@@ -4,15 +4,50 @@
  * `request_signing_/6`; the WebSocket layer turns them into JSON-RPC notifications.
  */
 import type { Encoded, OffChainUpdate } from '@ch/codec';
+import type { ChannelObject } from '../chain/index.js';
 import type { PeerMessage } from './peer-messages.js';
 import type { PeerEndpoint } from './link.js';
 
 /** Signing requests by the node's tag (aesc_fsm.hrl sign_tag()). */
-export type SignTag = 'create_tx' | 'funding_created' | 'update' | 'update_ack';
+export type SignTag =
+  | 'create_tx'
+  | 'funding_created'
+  | 'update'
+  | 'update_ack'
+  | 'deposit_tx'
+  | 'deposit_created'
+  | 'withdraw_tx'
+  | 'withdraw_created'
+  | 'shutdown'
+  | 'shutdown_ack'
+  | 'snapshot_solo_tx'
+  | 'close_solo_tx'
+  | 'slash_tx'
+  | 'settle_tx';
+
+/**
+ * Tags of sign replies the node names but never requests: `channels.snapshot_solo_tx` maps to
+ * `snapshot_tx` (sc_ws_api_jsonrpc ?METHOD_TAG), and force progress needs contracts.
+ */
+export type OtherSignTag = 'snapshot_tx' | 'force_progress_tx';
+
+/** Options a client may give an on-chain tx the FSM builds (sc_ws_api_jsonrpc `onchain_params/0`). */
+export interface OnChainOptions {
+  readonly fee?: bigint;
+  readonly gasPrice?: bigint;
+  readonly nonce?: bigint;
+}
+
+/** The client requests that make the FSM build an on-chain tx of its own. */
+export type SoloRequest = 'shutdown' | 'close_solo' | 'snapshot_solo' | 'slash' | 'settle';
 
 /** Synchronous client requests; each gets exactly one `CallResult`. */
 export type ClientCall =
   | { type: 'transfer'; from: Encoded<'ak'>; to: Encoded<'ak'>; amount: bigint; meta: readonly string[] }
+  | { type: 'deposit' | 'withdraw'; amount: bigint; meta: readonly string[]; opts: OnChainOptions }
+  | { [R in SoloRequest]: { type: R; opts: OnChainOptions } }[SoloRequest]
+  | { type: 'leave' }
+  | { type: 'assume_minimum_depth'; txHash: Encoded<'th'> }
   | { type: 'balances'; accounts: readonly Encoded<'ak'>[] }
   | { type: 'offchain_state' }
   | { type: 'poi' }
@@ -20,12 +55,13 @@ export type ClientCall =
   /** `{"error": N}` on a sign reply; a call since Oct 2019, a cast before (see `Profile.abort`). */
   | { type: 'abort'; tag: SignTag | OtherSignTag; code: number };
 
-/** Sign tags this node does not (yet) request, still named so aborts of them are answered. */
-export type OtherSignTag = 'deposit_tx' | 'deposit_created' | 'withdraw_tx' | 'withdraw_created' | 'shutdown' | 'shutdown_ack' | 'snapshot_solo_tx' | 'close_solo_tx' | 'slash_tx' | 'settle_tx' | 'force_progress_tx' | 'snapshot_tx' | 'leave';
+/** The calls that start an update of the channel's state (aesc_fsm.hrl ?UPDATE_REQ). */
+export const UPDATE_REQUESTS: ReadonlySet<ClientCall['type']> = new Set(['transfer', 'deposit', 'withdraw']);
 
 /**
  * Reasons a call is refused, named as the node's error atoms; the WebSocket layer maps them to
- * JSON-RPC errors (sc_ws_api_jsonrpc `json_rpc_error_object/2`).
+ * JSON-RPC errors (sc_ws_api_jsonrpc `json_rpc_error_object/2`). `internal` stands for the atoms
+ * the node has no mapping for, answered -32603.
  */
 export type CallError =
   | 'insufficient_balance'
@@ -33,8 +69,11 @@ export type CallError =
   | 'invalid_pubkeys'
   | 'not_allowed_now'
   | 'not_ready'
+  | 'not_offchain_tx'
+  | 'already_onchain'
   | 'unknown_request'
-  | 'unknown_recipient';
+  | 'unknown_recipient'
+  | 'internal';
 
 export type CallResult =
   | { ok: true; value?: CallValue }
@@ -45,10 +84,20 @@ export type CallValue =
   | { type: 'offchain_state'; calls: Encoded<'cs'>; halfSignedTx: Encoded<'tx'> | ''; signedTx: Encoded<'tx'>; trees: Encoded<'ss'> }
   | { type: 'poi'; poi: Encoded<'pi'> };
 
+/** What the FSM waits to see deep enough on chain (aesc_fsm.hrl ?WATCH_*). */
+export type WatchTag = 'funding' | 'deposit' | 'withdraw' | 'closed' | 'snapshot_solo';
+
+/** What the chain watcher tells an FSM about its channel (aesc_chain_watcher's callbacks). */
 export type ChainEvent =
-  /** The watched tx is in a block (aesc_chain_watcher's channel_changed). */
+  /** A tx changed the channel, which is still active. */
   | { type: 'channel_changed'; tx: Encoded<'tx'>; txHash: Encoded<'th'> }
-  | { type: 'minimum_depth_achieved'; txHash: Encoded<'th'> };
+  /** A tx left the channel solo-closing. */
+  | { type: 'channel_closing'; tx: Encoded<'tx'>; txHash: Encoded<'th'>; channel: ChannelObject }
+  /** A close mutual or settle tx removed the channel. */
+  | { type: 'channel_closed'; tx: Encoded<'tx'>; txHash: Encoded<'th'> }
+  /** The solo-closing channel's lock has expired. */
+  | { type: 'channel_unlocked' }
+  | { type: 'minimum_depth_achieved'; tag: WatchTag; txHash: Encoded<'th'> };
 
 export type FsmEvent =
   | { kind: 'call'; call: ClientCall; reply: (result: CallResult) => void }
@@ -56,16 +105,19 @@ export type FsmEvent =
   /** The 2019 abort: a cast, so nothing answers it. */
   | { kind: 'abort_cast'; tag: SignTag | OtherSignTag; code: number }
   | { kind: 'peer'; msg: PeerMessage }
-  /** The initiator's session reached the responder's node (aesc_session_noise `noise_connected`). */
+  /** A session to the peer's node is up: the initiator dialled, or a peer reestablishes with a waiting responder. */
   | { kind: 'connected'; peer: PeerEndpoint }
   | { kind: 'chain'; event: ChainEvent }
   | { kind: 'timeout'; state: string };
 
 export type Report =
-  | { kind: 'info'; event: string; fsmId?: Encoded<'ba'> }
+  /** `channels.info`; `details` are the extra fields of a few events (min depth notices). */
+  | { kind: 'info'; event: string; fsmId?: Encoded<'ba'>; details?: { readonly [key: string]: string } }
   | { kind: 'sign'; tag: SignTag; tx: Encoded<'tx'>; updates: readonly OffChainUpdate[] }
   | { kind: 'on_chain_tx'; info: string; tx: Encoded<'tx'> }
   | { kind: 'update'; state: Encoded<'tx'> }
+  /** `channels.leave`: the latest co-signed state, to reestablish with. */
+  | { kind: 'leave'; state: Encoded<'tx'> }
   | { kind: 'conflict'; code: number; round: bigint }
   | { kind: 'message'; from: Encoded<'ak'>; to: Encoded<'ak'>; info: string }
   /** `channels.error`: a check of a signed tx failed (aesc_fsm `report(error, E, D)`). */
@@ -82,4 +134,6 @@ export interface ClientPort {
   report(report: ClientReport): void;
   /** The FSM has terminated; the session closes its WebSocket. */
   stopped(): void;
+  /** Another client took over the FSM (sc_ws_handler check_existing_client/3): the session closes its WebSocket. */
+  replaced(): void;
 }

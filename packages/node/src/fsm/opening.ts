@@ -1,26 +1,24 @@
 /**
  * Opening a channel (aesc_fsm states awaiting_connect … signed): channel_open / channel_accept,
  * the create tx signed by the initiator (funding_created) then by the responder (funding_signed),
- * the initiator's push to the chain, and funding_locked from each side once the tx is deep enough.
+ * and the initiator's push to the chain; locking.ts waits for the tx to be deep enough.
  */
-import { channelIdFromCreateTx, encode, Tag, txHash, unpackTx, type Encoded } from '@ch/codec';
+import { channelIdFromCreateTx, encode, Tag, unpackTx, type Encoded } from '@ch/codec';
 import { innerTx, signedByAll, unexpectedTx } from './auth.js';
 import { handleCommonEvent } from './common.js';
 import type { FsmEvent } from './events.js';
 import type { ChannelFsm } from './fsm.js';
+import { DEFAULT_MINIMUM_DEPTH, watchMinDepth } from './min-depth.js';
 import type { ChannelAcceptMsg, ChannelOpenMsg, SignedTxMsg } from './peer-messages.js';
+import { reestablishing, sendReestablish } from './reestablish.js';
 import { createTx } from './txs.js';
 
-/** aec_tx_pool:minimum_miner_gas_price/0: the divisor of the txfee minimum depth. */
-const MIN_GAS_PRICE = 1_000_000_000;
-/** aesc_fsm `default_minimum_depth/1`. */
-const DEFAULT_MINIMUM_DEPTH = { txfee: 10n, plain: 3n } as const;
-
-/** Initiator: the session reached the responder; propose the channel. */
+/** Initiator: the session reached the responder; propose the channel, or ask to reestablish it. */
 export function awaitingConnect(fsm: ChannelFsm, event: FsmEvent): void {
   if (event.kind !== 'connected') return handleCommonEvent(fsm, event);
   const o = fsm.options;
   fsm.peer = event.peer;
+  if (reestablishing(fsm)) return sendReestablish(fsm);
   fsm.temporaryChannelId = encode(globalThis.crypto.getRandomValues(new Uint8Array(32)), 'ch');
   const msg: ChannelOpenMsg = {
     temporaryChannelId: fsm.temporaryChannelId,
@@ -43,12 +41,7 @@ export function awaitingOpen(fsm: ChannelFsm, event: FsmEvent): void {
   if (!matchesOptions(fsm, msg)) return fsm.stop();
   fsm.temporaryChannelId = msg.temporaryChannelId;
   fsm.report({ kind: 'info', event: 'channel_open' });
-  const strategy = fsm.options.minimumDepthStrategy ?? 'txfee';
-  const accept: ChannelAcceptMsg = {
-    temporaryChannelId: msg.temporaryChannelId,
-    minimumDepth: fsm.options.minimumDepth ?? DEFAULT_MINIMUM_DEPTH[strategy],
-    minimumDepthStrategy: strategy,
-  };
+  const accept: ChannelAcceptMsg = { temporaryChannelId: msg.temporaryChannelId, ...ownMinimumDepth(fsm) };
   fsm.minimumDepthParams = accept;
   fsm.send({ type: 'channel_accept', msg: accept });
   fsm.next('accepted');
@@ -59,9 +52,17 @@ export function initialized(fsm: ChannelFsm, event: FsmEvent): void {
   if (event.kind !== 'peer' || event.msg.type !== 'channel_accept') return handleCommonEvent(fsm, event);
   const msg = event.msg.msg;
   if (msg.temporaryChannelId !== fsm.temporaryChannelId) return fsm.stop();
-  fsm.minimumDepthParams = msg;
+  // maybe_use_minimum_depth_params/2: an initiator with minimum depth options of its own keeps them.
+  fsm.minimumDepthParams = fsm.options.minimumDepth !== undefined || fsm.options.minimumDepthStrategy !== undefined ? { ...msg, ...ownMinimumDepth(fsm) } : msg;
   fsm.report({ kind: 'info', event: 'channel_accept' });
-  fsm.requestSigning('create_tx', createTx(fsm.options, fsm.channel.trees, fsm.profile.createTxVersion, fsm.chain), []);
+  let tx: Encoded<'tx'>;
+  try {
+    tx = createTx(fsm.options, fsm.channel.trees, fsm.profile.createTxVersion, fsm.chain);
+  } catch {
+    // A fee below the protocol's minimum: the node's FSM crashes on it.
+    return fsm.stop();
+  }
+  if (!fsm.requestSigning('create_tx', tx, [])) fsm.stop();
 }
 
 /** Initiator's client signed the create tx: pass it to the responder. */
@@ -71,6 +72,7 @@ export function createTxSigned(fsm: ChannelFsm, tx: Encoded<'tx'>, proposed: Enc
   if (error !== undefined) return fsm.report({ kind: 'error', message: error });
   fsm.channelId = channelIdFromCreateTx(unpackTx(tx));
   fsm.op = { kind: 'ack', tag: 'create_tx', tx, updates: [] };
+  fsm.clientMayDisconnect = true;
   fsm.send({ type: 'funding_created', msg: { channelId: fsm.temporaryChannelId!, tx, updates: [] } });
   fsm.next('half_signed');
 }
@@ -82,7 +84,7 @@ export function accepted(fsm: ChannelFsm, event: FsmEvent): void {
   if (!isOurCreateTx(fsm, event.msg.msg) || !signedByAll(tx, fsm.chain.networkId, [fsm.options.initiator])) return fsm.stop();
   fsm.channelId = channelIdFromCreateTx(unpackTx(tx));
   fsm.report({ kind: 'info', event: 'funding_created', fsmId: fsm.fsmId });
-  fsm.requestSigning('funding_created', tx, []);
+  if (!fsm.requestSigning('funding_created', tx, [])) fsm.stop();
 }
 
 /** Responder's client co-signed: watch the chain for the tx, tell the initiator. */
@@ -90,7 +92,8 @@ export function fundingCreatedSigned(fsm: ChannelFsm, tx: Encoded<'tx'>, propose
   const error = unexpectedTx(tx, proposed) ?? (signedByAll(tx, fsm.chain.networkId, [fsm.options.initiator, fsm.options.responder]) ? undefined : 'bad_signature');
   if (error !== undefined) return fsm.report({ kind: 'error', message: error });
   fsm.op = undefined;
-  watchFunding(fsm, tx);
+  fsm.clientMayDisconnect = true;
+  watchMinDepth(fsm, 'funding', { tx, updates: [] });
   fsm.send({ type: 'funding_signed', msg: { channelId: fsm.temporaryChannelId!, tx, updates: [] } });
   fsm.report({ kind: 'on_chain_tx', info: 'funding_created', tx });
   fsm.next('awaiting_locked');
@@ -110,31 +113,15 @@ export function halfSigned(fsm: ChannelFsm, event: FsmEvent): void {
   }
   fsm.op = undefined;
   fsm.report({ kind: 'info', event: 'funding_signed', fsmId: fsm.fsmId });
-  watchFunding(fsm, tx);
+  watchMinDepth(fsm, 'funding', { tx, updates: [] });
   fsm.report({ kind: 'on_chain_tx', info: 'funding_signed', tx });
   fsm.next('awaiting_locked');
 }
 
-/** Both: the create tx is deep enough here; tell the peer, then wait for its word. */
-export function awaitingLocked(fsm: ChannelFsm, event: FsmEvent): void {
-  if (event.kind === 'peer' && event.msg.type === 'funding_locked') return fsm.postpone();
-  if (event.kind === 'chain' && event.event.type === 'minimum_depth_achieved' && event.event.txHash === fsm.watch?.txHash) {
-    fsm.report({ kind: 'info', event: 'own_funding_locked' });
-    fsm.send({ type: 'funding_locked', msg: { channelId: fsm.channelId!, txHash: event.event.txHash } });
-    return fsm.next('signed');
-  }
-  handleCommonEvent(fsm, event);
-}
-
-/** Both: the peer saw it locked too; the create tx becomes round 1 and the channel opens. */
-export function signed(fsm: ChannelFsm, event: FsmEvent): void {
-  if (event.kind !== 'peer' || event.msg.type !== 'funding_locked') return handleCommonEvent(fsm, event);
-  const watch = fsm.watch;
-  if (watch === undefined || event.msg.msg.channelId !== fsm.channelId || event.msg.msg.txHash !== watch.txHash) return fsm.stop();
-  fsm.report({ kind: 'info', event: 'funding_locked' });
-  fsm.watch = undefined;
-  fsm.channel.setSigned(watch.tx, fsm.channel.trees);
-  fsm.next('open');
+/** check_minimum_depth_opt/1: a missing strategy is txfee, a missing depth the strategy's default. */
+function ownMinimumDepth(fsm: ChannelFsm): Omit<ChannelAcceptMsg, 'temporaryChannelId'> {
+  const strategy = fsm.options.minimumDepthStrategy ?? 'txfee';
+  return { minimumDepth: fsm.options.minimumDepth ?? DEFAULT_MINIMUM_DEPTH[strategy], minimumDepthStrategy: strategy };
 }
 
 function matchesOptions(fsm: ChannelFsm, msg: ChannelOpenMsg): boolean {
@@ -169,30 +156,4 @@ function isOurCreateTx(fsm: ChannelFsm, msg: SignedTxMsg): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * Asks the chain to tell us when the create tx is in a block and when it is deep enough
- * (aesc_fsm `watcher_request/4`). With the `txfee` strategy the depth grows with the fee.
- */
-function watchFunding(fsm: ChannelFsm, tx: Encoded<'tx'>): void {
-  const hash = txHash(tx);
-  fsm.watch = { tag: 'funding', tx, txHash: hash };
-  const inner = innerTx(tx);
-  const depth = minimumDepth(fsm.minimumDepthParams, 'fee' in inner ? inner.fee : 0n);
-  const inBlock = fsm.chain.waitForDepth(hash, 0);
-  inBlock.then(() => fsm.deliver({ kind: 'chain', event: { type: 'channel_changed', tx, txHash: hash } }), () => undefined);
-  fsm.chain.waitForDepth(hash, depth).then(
-    () => fsm.deliver({ kind: 'chain', event: { type: 'minimum_depth_achieved', txHash: hash } }),
-    () => undefined,
-  );
-}
-
-/** aesc_fsm `min_depth/3`: `plain` takes the number as is; `txfee` takes the n-th root of fee / gas price. */
-function minimumDepth(params: ChannelAcceptMsg | undefined, fee: bigint): number {
-  if (params === undefined) return 1;
-  const factor = Number(params.minimumDepth);
-  if (params.minimumDepthStrategy === 'plain') return Math.max(factor, 1);
-  if (factor <= 0) return 1;
-  return Math.max(Math.ceil(Math.pow(Number(fee) / MIN_GAS_PRICE, 1 / factor)), 1);
 }

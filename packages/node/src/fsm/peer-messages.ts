@@ -56,20 +56,43 @@ export interface ChannelIdMsg {
   channelId: Encoded<'ch'>;
 }
 
+/** channel_reestablish and its ack: the latest co-signed state each side holds. */
+export interface ReestablishMsg {
+  channelId: Encoded<'ch'>;
+  tx: Encoded<'tx'>;
+}
+
+/** The messages that carry a peer's recoverable error, by the exchange they end. */
+export type ErrorMsgType = 'update_error' | 'deposit_error' | 'withdraw_error' | 'shutdown_error';
+
+/** Messages that carry a signed tx: the proposals and co-signatures of every exchange. */
+export type SignedTxMsgType =
+  | 'funding_created'
+  | 'funding_signed'
+  | 'update'
+  | 'update_ack'
+  | 'deposit_created'
+  | 'deposit_signed'
+  | 'withdraw_created'
+  | 'withdraw_signed'
+  | 'shutdown'
+  | 'shutdown_ack';
+
 export type PeerMessage =
   | { type: 'channel_open'; msg: ChannelOpenMsg }
   | { type: 'channel_accept'; msg: ChannelAcceptMsg }
-  | { type: 'funding_created'; msg: SignedTxMsg }
-  | { type: 'funding_signed'; msg: SignedTxMsg }
-  | { type: 'funding_locked'; msg: LockedMsg }
-  | { type: 'update'; msg: SignedTxMsg }
-  | { type: 'update_ack'; msg: SignedTxMsg }
-  | { type: 'update_error'; msg: RecoverableErrorMsg }
+  | { type: SignedTxMsgType; msg: SignedTxMsg }
+  | { type: 'funding_locked' | 'deposit_locked' | 'withdraw_locked'; msg: LockedMsg }
+  | { type: ErrorMsgType; msg: RecoverableErrorMsg }
   | { type: 'inband_msg'; msg: InbandMsg }
-  | { type: 'leave'; msg: ChannelIdMsg }
-  | { type: 'leave_ack'; msg: ChannelIdMsg }
+  | { type: 'leave' | 'leave_ack'; msg: ChannelIdMsg }
+  | { type: 'channel_reestablish' | 'channel_reestablish_ack'; msg: ReestablishMsg }
   | { type: 'disconnect' };
 
 export type PeerMessageType = PeerMessage['type'];
 /** The three message types whose arrival during an own update is a race (?UPDATE_CAST). */
-export const UPDATE_STARTS: ReadonlySet<PeerMessageType> = new Set(['update']);
+export const UPDATE_STARTS: ReadonlySet<PeerMessageType> = new Set(['update', 'deposit_created', 'withdraw_created']);
+
+export function isErrorMsg(msg: PeerMessage): msg is Extract<PeerMessage, { type: ErrorMsgType }> {
+  return msg.type === 'update_error' || msg.type === 'deposit_error' || msg.type === 'withdraw_error' || msg.type === 'shutdown_error';
+}

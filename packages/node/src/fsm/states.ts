@@ -3,6 +3,8 @@
 export const STATE_NAMES = [
   'awaiting_connect',
   'awaiting_open',
+  'awaiting_reestablish',
+  'reestablish_init',
   'initialized',
   'accepted',
   'awaiting_signature',
@@ -11,6 +13,15 @@ export const STATE_NAMES = [
   'signed',
   'open',
   'awaiting_update_ack',
+  'dep_half_signed',
+  'dep_signed',
+  'wdraw_half_signed',
+  'wdraw_signed',
+  'awaiting_leave_ack',
+  'mutual_closing',
+  'mutual_closed',
+  'channel_closing',
+  'channel_closed',
 ] as const;
 export type StateName = (typeof STATE_NAMES)[number];
 
@@ -25,6 +36,8 @@ export type UnhandledMode = 'postpone' | 'postpone_or_error' | 'error' | 'error_
 export const UNHANDLED: { readonly [S in StateName]: UnhandledMode } = {
   awaiting_connect: 'postpone',
   awaiting_open: 'error_all',
+  awaiting_reestablish: 'postpone_or_error',
+  reestablish_init: 'postpone_or_error',
   initialized: 'postpone_or_error',
   accepted: 'postpone_or_error',
   awaiting_signature: 'postpone',
@@ -33,6 +46,15 @@ export const UNHANDLED: { readonly [S in StateName]: UnhandledMode } = {
   signed: 'postpone_or_error',
   open: 'discard',
   awaiting_update_ack: 'postpone',
+  dep_half_signed: 'error',
+  dep_signed: 'error',
+  wdraw_half_signed: 'error',
+  wdraw_signed: 'error',
+  awaiting_leave_ack: 'postpone',
+  mutual_closing: 'error',
+  mutual_closed: 'postpone',
+  channel_closing: 'discard',
+  channel_closed: 'discard',
 };
 
 /** States in which calls the state has no clause for wait for the next state (?TRANSITION_STATE). */
@@ -41,4 +63,6 @@ export const TRANSITION_STATES: ReadonlySet<StateName> = new Set([
   'awaiting_open',
   'awaiting_locked',
   'awaiting_update_ack',
+  'awaiting_leave_ack',
+  'mutual_closing',
 ]);

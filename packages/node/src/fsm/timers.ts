@@ -17,14 +17,25 @@ export const DEFAULT_TIMEOUTS: { readonly [N in TimerName]?: number } = {
 const TIMER_OF_STATE: { readonly [S in StateName]: TimerName } = {
   accepted: 'funding_create',
   awaiting_connect: 'accept',
+  awaiting_leave_ack: 'accept',
   awaiting_locked: 'funding_lock',
   awaiting_open: 'idle',
+  awaiting_reestablish: 'idle',
   awaiting_signature: 'sign',
   awaiting_update_ack: 'accept',
+  channel_closed: 'idle',
+  channel_closing: 'idle',
+  dep_half_signed: 'funding_sign',
+  dep_signed: 'funding_lock',
   half_signed: 'funding_sign',
   initialized: 'accept',
+  mutual_closing: 'accept',
+  mutual_closed: 'idle',
   open: 'idle',
+  reestablish_init: 'accept',
   signed: 'funding_lock',
+  wdraw_half_signed: 'funding_sign',
+  wdraw_signed: 'funding_lock',
 };
 
 /** The timeout of `state` in ms: its own `timeout_<state>` if given, else its timer's. */

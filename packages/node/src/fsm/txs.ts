@@ -3,9 +3,19 @@
  * aesc_offchain_state `make_update_tx/7`). Txs go out wrapped in a signed tx with no signatures,
  * as `aetx_sign:new(Tx, [])` does.
  */
-import { buildTx, encode, Tag, type ChannelCreateTx, type Encoded, type OffChainState, type UnsignedTx } from '@ch/codec';
+import { buildTx, encode, poiFromState, Tag, type ChannelCreateTx, type Encoded, type OffChainState, type OffChainUpdate, type SignedTx, type UnsignedTx } from '@ch/codec';
+import { PROTOCOL_MIN_GAS_PRICE } from '../chain/index.js';
 import type { ChainAccess } from './chain-access.js';
+import type { OnChainOptions } from './events.js';
 import type { ChannelOptions } from './options.js';
+
+/** Why the FSM cannot build a tx its client asked for; the client gets -32603 (an unmapped error). */
+export class TxBuildError extends Error {
+  override readonly name = 'TxBuildError';
+  constructor(readonly reason: 'too_low_fee' | 'insufficient_balance') {
+    super(`cannot build the tx: ${reason}`);
+  }
+}
 
 /** An unsigned tx in the signed-tx wrapper the node hands to clients. */
 export function unsigned(tx: UnsignedTx): Encoded<'tx'> {
@@ -13,17 +23,19 @@ export function unsigned(tx: UnsignedTx): Encoded<'tx'> {
 }
 
 /**
- * Builds with the smallest fee the chain accepts (aesc_fsm `create_with_minimum_fee/5`): the fee is
- * part of the tx, so raising it can raise the size-based minimum; five tries, as the node makes.
+ * Sets the fee as `new_onchain_tx_/4` does: the client's fee as given, the smallest the chain
+ * accepts at the client's (or the miner's) gas price if none, the larger of the two if both; a fee
+ * below the protocol's minimum is refused (`too_low_fee`).
  */
-function withMinimumFee<T extends UnsignedTx & { fee: bigint }>(build: (fee: bigint) => T, chain: ChainAccess): T {
-  let tx = build(0n);
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const minFee = chain.minFee(buildTx(tx));
-    if (minFee <= tx.fee) return tx;
-    tx = build(minFee);
+function withFee<T extends UnsignedTx & { fee: bigint }>(build: (fee: bigint) => T, opts: OnChainOptions, chain: ChainAccess): T {
+  const minimal = (): T => build(chain.minFee(buildTx(build(0n)), opts.gasPrice));
+  let tx = opts.fee === undefined ? minimal() : build(opts.fee);
+  if (opts.fee !== undefined && opts.gasPrice !== undefined) {
+    const other = minimal();
+    if (other.fee >= tx.fee) tx = other;
   }
-  throw new Error('could not compute the minimum fee');
+  if (tx.fee < chain.minFee(buildTx(tx), PROTOCOL_MIN_GAS_PRICE)) throw new TxBuildError('too_low_fee');
+  return tx;
 }
 
 /** The create tx: unadjusted amounts, the hash of the pushed initial state (protocol-facts §1.6). */
@@ -43,10 +55,89 @@ export function createTx(opts: ChannelOptions, initial: OffChainState, version: 
     version === 1
       ? { tag: Tag.ChannelCreateTx, version: 1, ...common, fee, delegateIds: [] }
       : { tag: Tag.ChannelCreateTx, version: 2, ...common, fee, initiatorDelegateIds: [], responderDelegateIds: [] };
-  return unsigned(opts.fee === undefined ? withMinimumFee(build, chain) : build(opts.fee));
+  return unsigned(withFee(build, { fee: opts.fee }, chain));
+}
+
+/** meta_updates/1: each meta string becomes an update that changes nothing but is signed along. */
+export function metaUpdates(meta: readonly string[]): OffChainUpdate[] {
+  return meta.map((data) => ({ op: 'OffChainMeta', data }));
 }
 
 /** An off-chain round: `[57, 2, channel, round, state_hash]`. */
 export function offChainTx(channelId: Encoded<'ch'>, round: bigint, state: OffChainState): Encoded<'tx'> {
   return unsigned({ tag: Tag.ChannelOffChainTx, version: 2, channelId, round, stateHash: encode(state.stateHash(), 'st') });
+}
+
+/** What every tx an FSM builds for itself shares: its channel, its account and the chain to price it on. */
+export interface TxContext {
+  readonly channelId: Encoded<'ch'>;
+  readonly account: Encoded<'ak'>;
+  readonly ttl: bigint;
+  readonly chain: ChainAccess;
+  readonly opts: OnChainOptions;
+}
+
+function common(ctx: TxContext) {
+  return { channelId: ctx.channelId, ttl: ctx.ttl, nonce: ctx.opts.nonce ?? ctx.chain.nextNonce(ctx.account) };
+}
+
+/** A deposit (`from` = account) or withdrawal (`to` = account) whose round `round` has the state `next`. */
+export function fundingTx(kind: 'deposit' | 'withdraw', ctx: TxContext, amount: bigint, round: bigint, next: OffChainState): Encoded<'tx'> {
+  const fields = { ...common(ctx), amount, round, stateHash: encode(next.stateHash(), 'st') };
+  return unsigned(
+    withFee(
+      (fee) =>
+        kind === 'deposit'
+          ? { tag: Tag.ChannelDepositTx, version: 1, ...fields, fee, fromId: ctx.account }
+          : { tag: Tag.ChannelWithdrawTx, version: 1, ...fields, fee, toId: ctx.account },
+      ctx.opts,
+      ctx.chain,
+    ),
+  );
+}
+
+/**
+ * pay_close_mutual_fee/3: the fee is split, the odd aetto falling to the initiator if it can pay,
+ * and one who cannot pay pays what it has.
+ */
+function closeMutualAmounts(fee: bigint, i: bigint, r: bigint): [bigint, bigint] {
+  const ceil = (fee + 1n) / 2n;
+  const floor = fee / 2n;
+  if (i + r < fee) throw new TxBuildError('insufficient_balance');
+  if (i >= ceil && r >= floor) return [i - ceil, r - floor];
+  if (r >= ceil && i >= floor) return [i - floor, r - ceil];
+  return i > r ? [i - fee + r, 0n] : [0n, r - fee + i];
+}
+
+/** The close mutual tx: the balances of `state`, less the fee, paid out to both (the fee is set before the split). */
+export function closeMutualTx(ctx: TxContext, initiator: Encoded<'ak'>, responder: Encoded<'ak'>, state: OffChainState): Encoded<'tx'> {
+  const i = state.balanceOf(initiator) ?? 0n;
+  const r = state.balanceOf(responder) ?? 0n;
+  const fields = { ...common(ctx), fromId: ctx.account };
+  const full = withFee((fee) => ({ tag: Tag.ChannelCloseMutualTx, version: 1, ...fields, fee, initiatorAmountFinal: i, responderAmountFinal: r }), ctx.opts, ctx.chain);
+  const [initiatorAmountFinal, responderAmountFinal] = closeMutualAmounts(full.fee, i, r);
+  return unsigned({ ...full, initiatorAmountFinal, responderAmountFinal });
+}
+
+/** A solo close or slash: the co-signed state (or none, for the state on chain) and the PoI of `state`. */
+export function soloCloseTx(kind: 'close_solo' | 'slash', ctx: TxContext, payload: SignedTx | null, state: OffChainState): Encoded<'tx'> {
+  const fields = { ...common(ctx), fromId: ctx.account, payload, poi: poiFromState(state) };
+  const tag = kind === 'close_solo' ? Tag.ChannelCloseSoloTx : Tag.ChannelSlashTx;
+  return unsigned(withFee((fee) => ({ tag, version: 1, ...fields, fee }), ctx.opts, ctx.chain));
+}
+
+export function snapshotSoloTx(ctx: TxContext, payload: SignedTx): Encoded<'tx'> {
+  const fields = { ...common(ctx), fromId: ctx.account, payload };
+  return unsigned(withFee((fee) => ({ tag: Tag.ChannelSnapshotSoloTx, version: 1, ...fields, fee }), ctx.opts, ctx.chain));
+}
+
+/** The settle tx pays out the balances of the FSM's latest state. */
+export function settleTx(ctx: TxContext, initiator: Encoded<'ak'>, responder: Encoded<'ak'>, state: OffChainState): Encoded<'tx'> {
+  const fields = {
+    ...common(ctx),
+    fromId: ctx.account,
+    initiatorAmountFinal: state.balanceOf(initiator) ?? 0n,
+    responderAmountFinal: state.balanceOf(responder) ?? 0n,
+  };
+  return unsigned(withFee((fee) => ({ tag: Tag.ChannelSettleTx, version: 1, ...fields, fee }), ctx.opts, ctx.chain));
 }

@@ -1,154 +1,200 @@
 /**
- * Off-chain updates (aesc_fsm states open, awaiting_signature, awaiting_update_ack): a client's
- * transfer becomes an `update` to the peer once signed, the peer's client co-signs it as
- * `update_ack`, and both FSMs take the co-signed round. Updates crossing each other are a
- * conflict; so is a peer update that does not check out.
+ * The exchanges that move the channel to a new round (aesc_fsm states open, awaiting_signature,
+ * awaiting_update_ack, dep_half_signed, wdraw_half_signed): one client proposes, its FSM sends the
+ * signed proposal to the peer, whose client co-signs it. Off-chain updates take the round at once;
+ * deposits and withdrawals (deposits.ts) go on chain first. Proposals crossing each other are a
+ * conflict; so is a peer proposal that does not check out.
  */
-import { UpdateRejectedError, type Encoded, type OffChainState, type OffChainUpdate } from '@ch/codec';
-import { sameTx, signedByAll, unexpectedTx } from './auth.js';
+import { encode, Tag, UpdateRejectedError, type Encoded, type OffChainState, type OffChainUpdate, type UnsignedTx } from '@ch/codec';
+import { innerTx, mismatch, sameTx, signedByAll, unexpectedTx } from './auth.js';
 import { handleCommonEvent } from './common.js';
-import type { CallError, CallResult, ClientCall, FsmEvent } from './events.js';
-import type { ChannelFsm } from './fsm.js';
-import type { SignedTxMsg } from './peer-messages.js';
-import { ErrorCode, fallbackToStableState, handleRecoverableError, handleUpdateConflict } from './recovery.js';
-import { offChainTx } from './txs.js';
+import { coSignedFunding, fundingAcked, fundingProposal, updatesFit } from './deposits.js';
+import { UPDATE_REQUESTS, type CallError, type CallResult, type ClientCall, type FsmEvent, type SignTag } from './events.js';
+import { signedOp, type ChannelFsm, type SignOp } from './fsm.js';
+import { isErrorMsg, UPDATE_STARTS, type RecoverableErrorMsg, type SignedTxMsg, type SignedTxMsgType } from './peer-messages.js';
+import { ErrorCode, errorMsgType, fallbackToStableState, handleRecoverableError, handleUpdateConflict } from './recovery.js';
+import type { StateName } from './states.js';
+import { metaUpdates, offChainTx, TxBuildError } from './txs.js';
 
-export function open(fsm: ChannelFsm, event: FsmEvent): void {
-  if (event.kind === 'call' && event.call.type === 'transfer') return transfer(fsm, event.call, event.reply);
-  if (event.kind === 'peer') {
-    const { msg } = event;
-    if (msg.type === 'update') return peerUpdate(fsm, msg.msg);
-    // 2019: a conflict notice arriving here (the peer saw the same race) is reported once more.
-    if (msg.type === 'update_error' && fsm.profile.reportStrayConflicts) {
-      return fsm.report({ kind: 'conflict', code: msg.msg.errorCode, round: msg.msg.round });
-    }
-  }
-  // A signing reply after a fallback is stale: dropped (open/3, 'discard').
-  handleCommonEvent(fsm, event);
+/** An exchange by the tag of the proposer's signing request. */
+export type ExchangeTag = 'update' | 'deposit_tx' | 'withdraw_tx';
+
+interface Exchange {
+  /** The peer message carrying the proposal; also the acknowledging side's info event and sign tag. */
+  readonly proposal: 'update' | 'deposit_created' | 'withdraw_created';
+  readonly ack: 'update_ack' | 'deposit_created' | 'withdraw_created';
+  /** The peer message carrying the co-signed tx back. */
+  readonly coSigned: 'update_ack' | 'deposit_signed' | 'withdraw_signed';
+  /** Where the proposer waits for it. */
+  readonly waiting: StateName;
+  readonly txTag: UnsignedTx['tag'];
 }
 
-/** `channels.update.new` in `open` (handle_call_ upd_transfer, handle_upd_transfer/6). */
-function transfer(fsm: ChannelFsm, call: Extract<ClientCall, { type: 'transfer' }>, reply: (r: CallResult) => void): void {
-  const { from, to, amount, meta } = call;
-  const participants = [fsm.options.initiator, fsm.options.responder];
-  if (from === to || !participants.includes(from) || !participants.includes(to)) return reply({ ok: false, error: 'invalid_pubkeys' });
-  const updates: OffChainUpdate[] = [{ op: 'OffChainTransfer', from, to, amount }, ...meta.map((data) => ({ op: 'OffChainMeta' as const, data }))];
-  let next: OffChainState;
+const EXCHANGES: { readonly [T in ExchangeTag]: Exchange } = {
+  update: { proposal: 'update', ack: 'update_ack', coSigned: 'update_ack', waiting: 'awaiting_update_ack', txTag: Tag.ChannelOffChainTx },
+  deposit_tx: { proposal: 'deposit_created', ack: 'deposit_created', coSigned: 'deposit_signed', waiting: 'dep_half_signed', txTag: Tag.ChannelDepositTx },
+  withdraw_tx: { proposal: 'withdraw_created', ack: 'withdraw_created', coSigned: 'withdraw_signed', waiting: 'wdraw_half_signed', txTag: Tag.ChannelWithdrawTx },
+};
+
+const BY_PROPOSAL: ReadonlyMap<string, ExchangeTag> = new Map(Object.entries(EXCHANGES).map(([tag, e]) => [e.proposal, tag as ExchangeTag]));
+
+export function isExchangeTag(tag: SignTag): tag is ExchangeTag {
+  return tag in EXCHANGES;
+}
+
+/** What a client's request proposes: the round's tx for its client to sign, its updates, the state they lead to. */
+export interface Proposal {
+  readonly tx: Encoded<'tx'>;
+  readonly updates: readonly OffChainUpdate[];
+  readonly next: OffChainState;
+}
+
+/**
+ * `update.new`, `deposit`, `withdraw` in `open` (handle_upd_transfer/6, upd_deposit, upd_withdraw):
+ * the node replies before it sends the signing request.
+ */
+export function propose(fsm: ChannelFsm, call: Extract<ClientCall, { type: 'transfer' | 'deposit' | 'withdraw' }>, reply: (r: CallResult) => void): void {
+  if (call.type === 'transfer' && !transferBetweenParticipants(fsm, call)) return reply({ ok: false, error: 'invalid_pubkeys' });
+  let proposal: Proposal;
   try {
-    next = fsm.channel.apply(updates);
+    proposal = call.type === 'transfer' ? transferProposal(fsm, call) : fundingProposal(fsm, call);
   } catch (e) {
-    return reply({ ok: false, error: rejection(e) });
+    return reply({ ok: false, error: rejection(e, call.type) });
   }
-  fsm.ongoingUpdate = true;
-  // The node replies before it sends the signing request.
   reply({ ok: true });
-  fsm.requestSigning('update', offChainTx(fsm.channelId!, fsm.channel.round + 1n, next), updates, next);
+  const tag: ExchangeTag = call.type === 'transfer' ? 'update' : `${call.type}_tx`;
+  if (fsm.requestSigning(tag, proposal.tx, proposal.updates, proposal.next)) fsm.ongoingUpdate = true;
 }
 
-function rejection(e: unknown): CallError {
-  if (e instanceof UpdateRejectedError && (e.reason === 'insufficient_balance' || e.reason === 'negative_amount')) return e.reason;
-  if (e instanceof UpdateRejectedError && e.reason === 'unknown_account') return 'invalid_pubkeys';
-  throw e;
+function transferBetweenParticipants(fsm: ChannelFsm, { from, to }: { from: Encoded<'ak'>; to: Encoded<'ak'> }): boolean {
+  return from !== to && fsm.participants.includes(from) && fsm.participants.includes(to);
 }
 
-/** The peer proposes a round: check it as the node does (check_update_msg/2), then ask to co-sign. */
-function peerUpdate(fsm: ChannelFsm, msg: SignedTxMsg): void {
-  const next = checkPeerUpdate(fsm, msg);
-  if (next === undefined) return handleUpdateConflict(fsm, 'update');
-  fsm.report({ kind: 'info', event: 'update' });
+function transferProposal(fsm: ChannelFsm, call: Extract<ClientCall, { type: 'transfer' }>): Proposal {
+  const { from, to, amount, meta } = call;
+  const updates: OffChainUpdate[] = [{ op: 'OffChainTransfer', from, to, amount }, ...metaUpdates(meta)];
+  const next = fsm.channel.apply(updates);
+  return { tx: offChainTx(fsm.channelId!, fsm.channel.round + 1n, next), updates, next };
+}
+
+/** Transfers are refused with the update's reason; deposits and withdrawals crash the node's call (-32603). */
+function rejection(e: unknown, type: ClientCall['type']): CallError {
+  if (!(e instanceof UpdateRejectedError || e instanceof TxBuildError)) throw e;
+  if (type !== 'transfer' || e instanceof TxBuildError) return 'internal';
+  if (e.reason === 'insufficient_balance' || e.reason === 'negative_amount') return e.reason;
+  return 'invalid_pubkeys';
+}
+
+/** The peer proposes a round (open/3 ?UPDATE, ?DEP_CREATED, ?WDRAW_CREATED): check it, then ask to co-sign. */
+export function peerProposal(fsm: ChannelFsm, type: SignedTxMsgType, msg: SignedTxMsg): void {
+  const tag = BY_PROPOSAL.get(type)!;
+  const { proposal, ack } = EXCHANGES[tag];
+  const next = checkProposal(fsm, tag, msg);
+  if (next === undefined) return handleUpdateConflict(fsm, proposal);
+  fsm.report({ kind: 'info', event: proposal });
+  if (!fsm.requestSigning(ack, msg.tx, msg.updates, next)) return handleUpdateConflict(fsm, proposal);
   fsm.ongoingUpdate = true;
-  fsm.errorMsgType = 'update_error';
-  fsm.requestSigning('update_ack', msg.tx, msg.updates, next);
 }
 
-function checkPeerUpdate(fsm: ChannelFsm, msg: SignedTxMsg): OffChainState | undefined {
+/** check_update_msg/2 and kin: this channel, the next round, the state its updates lead to, signed by the peer. */
+function checkProposal(fsm: ChannelFsm, tag: ExchangeTag, msg: SignedTxMsg): OffChainState | undefined {
   if (msg.channelId !== fsm.channelId) return undefined;
   try {
     const next = fsm.channel.apply(msg.updates);
-    const expected = offChainTx(fsm.channelId, fsm.channel.round + 1n, next);
-    if (unexpectedTx(msg.tx, expected) !== undefined) return undefined;
+    const round = fsm.channel.round + 1n;
+    const expected = { ...innerTx(msg.tx), tag: EXCHANGES[tag].txTag, channelId: fsm.channelId, round, stateHash: encode(next.stateHash(), 'st') } as UnsignedTx;
+    if (mismatch(msg.tx, expected) !== undefined || !updatesFit(innerTx(msg.tx), msg.updates)) return undefined;
     return signedByAll(msg.tx, fsm.chain.networkId, [fsm.otherAccount]) ? next : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** While an update of ours (or the peer's we were asked to sign) is pending, a new one races it. */
+/**
+ * While an exchange of ours (or the peer's we were asked to co-sign) waits for our client, a new
+ * proposal races it. Solo txs are not updates: what arrives meanwhile waits for them.
+ */
 export function raceWhileSigning(fsm: ChannelFsm, event: FsmEvent): boolean {
-  if (!fsm.ongoingUpdate || fsm.op?.kind !== 'sign') return false;
-  if (event.kind === 'peer' && event.msg.type === 'update') {
-    handleUpdateConflict(fsm, 'update');
+  const op = fsm.op;
+  if (!fsm.ongoingUpdate || op?.kind !== 'sign') return false;
+  const peerProposes = event.kind === 'peer' && UPDATE_STARTS.has(event.msg.type);
+  const clientProposes = event.kind === 'call' && UPDATE_REQUESTS.has(event.call.type);
+  if (!peerProposes && !clientProposes) return false;
+  if (isSoloTag(op.tag)) {
+    fsm.postpone();
     return true;
   }
-  if (event.kind === 'call' && event.call.type === 'transfer') {
-    // handle_call_(awaiting_signature, upd_*): answered ok, then the pending update is dropped.
-    const tag = fsm.op.tag;
+  if (event.kind === 'peer') {
+    handleUpdateConflict(fsm, event.msg.type);
+  } else if (event.kind === 'call') {
+    // handle_call_(awaiting_signature, ?UPDATE_REQ): answered ok, then the pending exchange is dropped.
     event.reply({ ok: true });
-    fsm.op = undefined;
-    handleUpdateConflict(fsm, tag);
-    return true;
+    handleUpdateConflict(fsm, op.tag);
   }
-  return false;
+  return true;
 }
 
-/** Our client signed our update: send it to the peer and wait for its co-signature. */
-export function updateSigned(fsm: ChannelFsm, tx: Encoded<'tx'>): void {
-  const op = fsm.op!;
+/** The txs a client signs alone (?SOLO_TRANSACTIONS). */
+export function isSoloTag(tag: SignTag): boolean {
+  return tag === 'close_solo_tx' || tag === 'slash_tx' || tag === 'settle_tx' || tag === 'snapshot_solo_tx';
+}
+
+/** Our client signed our proposal: send it to the peer and wait for its co-signature. */
+export function proposalSigned(fsm: ChannelFsm, tag: ExchangeTag, op: SignOp, tx: Encoded<'tx'>): void {
   const error = unexpectedTx(tx, op.tx) ?? (signedByAll(tx, fsm.chain.networkId, [fsm.myAccount]) ? undefined : 'bad_signature');
-  if (error !== undefined) return invalidSignature(fsm, error, 'update');
-  fsm.channel.setHalfSigned(tx);
-  fsm.op = { ...op, kind: 'ack', tx };
+  if (error !== undefined) return invalidSignature(fsm, error, tag);
+  const { proposal, waiting } = EXCHANGES[tag];
+  if (tag === 'update') fsm.channel.setHalfSigned(tx);
+  fsm.op = signedOp(op, tx);
   fsm.ongoingUpdate = true;
-  fsm.errorMsgType = 'update_error';
-  fsm.send({ type: 'update', msg: { channelId: fsm.channelId!, tx, updates: op.updates } });
-  fsm.next('awaiting_update_ack');
+  fsm.send({ type: proposal, msg: { channelId: fsm.channelId!, tx, updates: op.updates } });
+  fsm.next(waiting);
 }
 
-/** Our client co-signed the peer's update: the round is agreed. */
-export function updateAckSigned(fsm: ChannelFsm, tx: Encoded<'tx'>): void {
-  const op = fsm.op!;
-  const both = [fsm.options.initiator, fsm.options.responder];
-  const error = unexpectedTx(tx, op.tx) ?? (signedByAll(tx, fsm.chain.networkId, both) ? undefined : 'bad_signature');
-  if (error !== undefined) return invalidSignature(fsm, error, 'update_ack');
+/** Our client co-signed the peer's proposal: an update takes the round now, a deposit or withdrawal once locked. */
+export function ackSigned(fsm: ChannelFsm, op: SignOp, tx: Encoded<'tx'>): void {
+  const error = unexpectedTx(tx, op.tx) ?? (signedByAll(tx, fsm.chain.networkId, fsm.participants) ? undefined : 'bad_signature');
+  if (error !== undefined) return invalidSignature(fsm, error, op.tag);
+  if (op.tag !== 'update_ack') return fundingAcked(fsm, op.tag === 'deposit_created' ? 'deposit' : 'withdraw', op, tx);
   fsm.send({ type: 'update_ack', msg: { channelId: fsm.channelId!, tx, updates: [] } });
   fsm.channel.setSigned(tx, op.next!);
   fsm.op = undefined;
   fsm.next('open');
 }
 
-/** maybe_check_auth/6: report the failed check, then fail the update as a validation error. */
-function invalidSignature(fsm: ChannelFsm, error: string, msgType: 'update' | 'update_ack'): void {
+/** maybe_check_auth/6: report the failed check, then fail the exchange as a validation error. */
+export function invalidSignature(fsm: ChannelFsm, error: string, msgType: SignTag): void {
   fsm.report({ kind: 'error', message: error });
   handleRecoverableError(fsm, { code: ErrorCode.VALIDATION, msgType });
 }
 
-export function awaitingUpdateAck(fsm: ChannelFsm, event: FsmEvent): void {
-  if (event.kind === 'peer') {
-    const { msg } = event;
-    switch (msg.type) {
-      case 'update':
-        // The peer's own update crossed ours.
-        return handleUpdateConflict(fsm, 'update');
-      case 'update_ack':
-        return peerUpdateAck(fsm, msg.msg);
-      case 'update_error':
-        if (msg.msg.channelId !== fsm.channelId) return fsm.stop();
-        fallbackToStableState(fsm);
-        fsm.report({ kind: 'conflict', code: msg.msg.errorCode, round: msg.msg.round });
-        return fsm.next('open');
-    }
-  }
+/** awaiting_update_ack, dep_half_signed, wdraw_half_signed: the proposer waits for the co-signed tx. */
+export function awaitingCoSignature(fsm: ChannelFsm, event: FsmEvent): void {
+  const op = fsm.op;
+  if (event.kind !== 'peer' || op?.kind !== 'ack' || !isExchangeTag(op.tag)) return handleCommonEvent(fsm, event);
+  const { msg } = event;
+  const exchange = EXCHANGES[op.tag];
+  // The peer's own proposal crossed ours.
+  if (UPDATE_STARTS.has(msg.type)) return handleUpdateConflict(fsm, msg.type);
+  if (msg.type === exchange.coSigned && 'tx' in msg.msg) return coSigned(fsm, op.tag, msg.msg);
+  if (isErrorMsg(msg) && msg.type === errorMsgType(exchange.proposal)) return peerError(fsm, msg.msg);
   handleCommonEvent(fsm, event);
 }
 
-function peerUpdateAck(fsm: ChannelFsm, msg: SignedTxMsg): void {
-  const op = fsm.op;
-  const half = fsm.channel.halfSigned;
-  const both = [fsm.options.initiator, fsm.options.responder];
-  const valid = op?.kind === 'ack' && half !== undefined && msg.channelId === fsm.channelId && sameTx(msg.tx, half) && signedByAll(msg.tx, fsm.chain.networkId, both);
-  if (!valid) return handleUpdateConflict(fsm, 'update_ack');
+function coSigned(fsm: ChannelFsm, tag: ExchangeTag, msg: SignedTxMsg): void {
+  const op = fsm.op!;
+  const valid = msg.channelId === fsm.channelId && sameTx(msg.tx, op.tx) && signedByAll(msg.tx, fsm.chain.networkId, fsm.participants);
+  if (!valid) return handleUpdateConflict(fsm, EXCHANGES[tag].coSigned);
+  if (tag !== 'update') return coSignedFunding(fsm, tag === 'deposit_tx' ? 'deposit' : 'withdraw', msg.tx);
   fsm.channel.setSigned(msg.tx, op.next!);
   fsm.op = undefined;
   fsm.next('open');
 }
 
+/** The peer refused our proposal (check_op_error_msg/3): back to the last agreed state, reporting its code. */
+export function peerError(fsm: ChannelFsm, msg: RecoverableErrorMsg): void {
+  if (msg.channelId !== fsm.channelId) return fsm.stop();
+  fallbackToStableState(fsm);
+  fsm.report({ kind: 'conflict', code: msg.errorCode, round: msg.round });
+  fsm.next('open');
+}

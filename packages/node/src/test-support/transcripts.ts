@@ -6,10 +6,19 @@ import type { Json } from './client.js';
 
 const SHARED = process.env.CH_SHARED_DIR ?? fileURLToPath(new URL('../../../../../shared/', import.meta.url));
 
+export type Actor = 'initiator' | 'responder';
+
 export interface Step {
-  actor: 'initiator' | 'responder';
+  index?: number;
+  actor: Actor;
   dir: 'send' | 'recv' | 'event';
+  /** For events: ws_open, ws_close or info. */
+  event?: string;
+  /** For ws_open: the opening URL's query. */
+  query?: Record<string, string>;
   message?: Json | null;
+  /** For a request: the step of its reply. */
+  reply_step?: number;
 }
 
 export function loadTranscript(path: string): Step[] {
@@ -42,6 +51,6 @@ export function shape(m: Json): string {
 }
 
 /** The node's messages to `actor` in `steps`, as shapes. */
-export function received(steps: readonly Step[], actor: Step['actor']): string[] {
+export function received(steps: readonly Step[], actor: Actor): string[] {
   return steps.filter((s) => s.actor === actor && s.dir === 'recv' && s.message).map((s) => shape(s.message!));
 }

@@ -3,16 +3,27 @@
  * `channels.<action>[.<tag>]` with `{channel_id, data}`, keys in the node's (sorted) order.
  */
 import { Tag, type Encoded, type OffChainUpdate } from '@ch/codec';
-import { conflictMessage, type JsonValue } from '@ch/rpc';
+import { ConflictCode, conflictMessage, type JsonValue } from '@ch/rpc';
+import type { Profile } from '../profiles.js';
 import { innerTx } from '../fsm/auth.js';
 import type { Report, SignTag } from '../fsm/events.js';
 
-/** The sign request method for each tag (the node renames a few). */
+/** The sign request method for each tag (the node renames a few, sc_ws_api `process_fsm_/3`). */
 const SIGN_METHODS: { readonly [T in SignTag]: string } = {
   create_tx: 'channels.sign.initiator_sign',
   funding_created: 'channels.sign.responder_sign',
   update: 'channels.sign.update',
   update_ack: 'channels.sign.update_ack',
+  deposit_tx: 'channels.sign.deposit_tx',
+  deposit_created: 'channels.sign.deposit_ack',
+  withdraw_tx: 'channels.sign.withdraw_tx',
+  withdraw_created: 'channels.sign.withdraw_ack',
+  shutdown: 'channels.sign.shutdown_sign',
+  shutdown_ack: 'channels.sign.shutdown_sign_ack',
+  snapshot_solo_tx: 'channels.sign.snapshot_solo_tx',
+  close_solo_tx: 'channels.sign.close_solo_sign',
+  slash_tx: 'channels.sign.slash_tx',
+  settle_tx: 'channels.sign.settle_sign',
 };
 
 const TX_TYPES: ReadonlyMap<number, string> = new Map([
@@ -49,15 +60,20 @@ function txType(tx: Encoded<'tx'>): string {
 }
 
 /** The notification for `report`, sent under the session's channel id. */
-export function notification(report: Report, channelId: Encoded<'ch'> | null): JsonValue {
-  const [method, data] = methodAndData(report, channelId);
+export function notification(report: Report, channelId: Encoded<'ch'> | null, profile: Profile): JsonValue {
+  const [method, data] = methodAndData(report, channelId, profile);
   return { jsonrpc: '2.0', method, params: { channel_id: channelId, data }, version: 1 };
 }
 
-function methodAndData(report: Report, channelId: Encoded<'ch'> | null): [string, JsonValue] {
+/** aesc_fsm error_code_to_msg/1 of the profile's vintage. */
+function conflictMessageOf(code: number, profile: Profile): string {
+  return code === ConflictCode.REJECTED_ON_CHAIN && !profile.namesOnChainRejection ? 'unknown' : conflictMessage(code);
+}
+
+function methodAndData(report: Report, channelId: Encoded<'ch'> | null, profile: Profile): [string, JsonValue] {
   switch (report.kind) {
     case 'info':
-      return ['channels.info', report.fsmId === undefined ? { event: report.event } : { event: report.event, fsm_id: report.fsmId }];
+      return ['channels.info', { event: report.event, ...(report.fsmId !== undefined && { fsm_id: report.fsmId }), ...report.details }];
     case 'died':
       return ['channels.info', { event: 'died' }];
     case 'sign':
@@ -65,9 +81,10 @@ function methodAndData(report: Report, channelId: Encoded<'ch'> | null): [string
     case 'on_chain_tx':
       return ['channels.on_chain_tx', { info: report.info, tx: report.tx, type: txType(report.tx) }];
     case 'update':
-      return ['channels.update', { state: report.state }];
+    case 'leave':
+      return [`channels.${report.kind}`, { state: report.state }];
     case 'conflict':
-      return ['channels.conflict', { channel_id: channelId, error_code: report.code, error_msg: conflictMessage(report.code), round: report.round }];
+      return ['channels.conflict', { channel_id: channelId, error_code: report.code, error_msg: conflictMessageOf(report.code, profile), round: report.round }];
     case 'message':
       return ['channels.message', { message: { channel_id: channelId, from: report.from, info: report.info, to: report.to } }];
     case 'error':

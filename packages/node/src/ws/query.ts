@@ -9,7 +9,7 @@ import { TIMER_NAMES } from '../fsm/options.js';
 import type { MinimumDepthStrategy } from '../fsm/peer-messages.js';
 
 /** Why an open was refused: `silent` closes the socket; the others are the node's error reasons. */
-export type OpenRefusal = 'silent' | 'participant_not_found' | 'value_too_low';
+export type OpenRefusal = 'silent' | 'participant_not_found' | 'value_too_low' | 'missing_fsm_id' | 'invalid_fsm_id';
 
 export class OpenRefused extends Error {
   constructor(readonly reason: OpenRefusal, detail: string) {
@@ -66,7 +66,6 @@ export function readChannelOptions(q: Query): ChannelOptions {
   if (role === undefined) throw new OpenRefused('silent', 'missing role');
   if (role === 'initiator') required(q, 'host');
   const port = integer(q, 'port');
-  if (q.get('existing_channel_id') !== null) throw new OpenRefused('silent', 'reestablishing a channel is not supported yet');
   const timeouts: Partial<Record<TimerName, number>> = {};
   for (const name of TIMER_NAMES) {
     const ms = integer(q, `timeout_${name}`, true);
@@ -94,6 +93,53 @@ export function readChannelOptions(q: Query): ChannelOptions {
   };
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) Object.assign(options, { [k]: v });
   return options;
+}
+
+/** What a client coming back to a channel names: the channel, its role and the id of the FSM it had. */
+export interface ReestablishParams {
+  readonly channelId: Encoded<'ch'>;
+  readonly role: Role;
+  readonly fsmId: Encoded<'ba'>;
+  readonly port: number;
+}
+
+/** Whether the parameters reestablish (or reconnect to) an existing channel rather than open one. */
+export function isReestablish(q: Query): boolean {
+  return q.get('existing_channel_id') !== null;
+}
+
+/**
+ * sc_ws_handler's reading of a reestablish: `existing_fsm_id` is mandatory (2000) and must be an
+ * FSM id (1016); `offchain_tx`, if given, must be a tx, though the node goes on from the state it
+ * kept rather than the client's.
+ */
+export function readReestablishParams(q: Query): ReestablishParams {
+  if (q.get('protocol') !== 'json-rpc') throw new OpenRefused('silent', 'protocol must be json-rpc');
+  const role = oneOf<Role>(q, 'role', ['initiator', 'responder']);
+  if (role === undefined) throw new OpenRefused('silent', 'missing role');
+  if (role === 'initiator') required(q, 'host');
+  const port = Number(integer(q, 'port'));
+  const channelId = required(q, 'existing_channel_id');
+  const offchainTx = q.get('offchain_tx');
+  try {
+    decode(channelId, 'ch');
+    if (offchainTx !== null) decode(offchainTx, 'tx');
+  } catch {
+    throw new OpenRefused('silent', 'existing_channel_id or offchain_tx is malformed');
+  }
+  const fsmId = q.get('existing_fsm_id');
+  if (fsmId === null) throw new OpenRefused('missing_fsm_id', 'existing_fsm_id is missing');
+  if (!isFsmId(fsmId)) throw new OpenRefused('invalid_fsm_id', `not an FSM id: ${fsmId}`);
+  return { channelId: channelId as Encoded<'ch'>, role, fsmId, port };
+}
+
+/** aesc_fsm_id: 32 random bytes, as a `ba_` string. */
+function isFsmId(value: string): value is Encoded<'ba'> {
+  try {
+    return decode(value, 'ba').length === 32;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { decode, type Encoded } from '@ch/codec';
 import { isValidAbortCode, type JsonValue } from '@ch/rpc';
-import type { CallError, ClientCall, OtherSignTag, SignTag } from '../fsm/events.js';
+import type { CallError, ClientCall, OnChainOptions, OtherSignTag, SignTag, SoloRequest } from '../fsm/events.js';
 import type { ChannelFsm } from '../fsm/fsm.js';
 import type { Profile } from '../profiles.js';
 
@@ -20,7 +20,7 @@ export type ErrorReason =
   | 'error_code'
   /** Contract methods: this node has no contract VM. */
   | 'no_contracts'
-  /** Methods this node does not implement yet. */
+  /** Methods this node does not implement. */
   | 'not_implemented';
 
 /** What a request comes to: nothing to say (a request with an id still gets "ok"), a result, or an error. */
@@ -28,9 +28,7 @@ export type Outcome =
   | { kind: 'none' }
   /** A result: the reply to a request, or the notification `method` for one without id. */
   | { kind: 'result'; result: JsonValue; method: string }
-  | { kind: 'error'; reason: ErrorReason }
-  /** Stop the session (channels.system stop). */
-  | { kind: 'stop' };
+  | { kind: 'error'; reason: ErrorReason };
 
 /** Sign reply methods and the signing tag each answers (sc_ws_api_jsonrpc ?METHOD_TAG). */
 const SIGN_REPLIES: ReadonlyMap<string, SignTag | OtherSignTag> = new Map<string, SignTag | OtherSignTag>([
@@ -66,18 +64,20 @@ const CONTRACT_METHODS: ReadonlySet<string> = new Set([
   'channels.force_progress',
 ]);
 
-const NOT_YET: ReadonlySet<string> = new Set([
-  'channels.deposit',
-  'channels.withdraw',
-  'channels.leave',
-  'channels.shutdown',
-  'channels.close_solo',
-  'channels.snapshot_solo',
-  'channels.slash',
-  'channels.settle',
-  'channels.assume_minimum_depth',
-  'channels.history.fetch',
+/** The solo (and shutdown) requests, whose params are all optional on-chain tx options. */
+const SOLO_REQUESTS: ReadonlyMap<string, SoloRequest> = new Map<string, SoloRequest>([
+  ['channels.shutdown', 'shutdown'],
+  ['channels.close_solo', 'close_solo'],
+  ['channels.snapshot_solo', 'snapshot_solo'],
+  ['channels.slash', 'slash'],
+  ['channels.settle', 'settle'],
 ]);
+
+const ON_CHAIN_OPTIONS = [
+  ['fee', 'fee'],
+  ['gas_price', 'gasPrice'],
+  ['nonce', 'nonce'],
+] as const;
 
 type Params = { readonly [key: string]: JsonValue };
 
@@ -90,14 +90,42 @@ function isInteger(v: JsonValue | undefined): v is number | bigint {
   return typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
 }
 
-function isAccount(v: JsonValue | undefined): v is Encoded<'ak'> {
-  if (typeof v !== 'string') return false;
+/** sc_ws_utils `parse_by_type(integer, …)`: a JSON integer, or a string list_to_integer/1 takes. */
+function integerParam(v: JsonValue): bigint | undefined {
+  if (isInteger(v)) return BigInt(v);
+  return typeof v === 'string' && /^[+-]?\d+$/.test(v) ? BigInt(v) : undefined;
+}
+
+/** check_optional_params/2 over fee, gas_price and nonce; a value it cannot read is an error the node has no code for. */
+function onChainOptions(params: Params): OnChainOptions | undefined {
+  const opts: { -readonly [K in keyof OnChainOptions]: bigint } = {};
+  for (const [key, field] of ON_CHAIN_OPTIONS) {
+    const v = params[key];
+    if (v === undefined) continue;
+    const n = integerParam(v);
+    if (n === undefined) return undefined;
+    opts[field] = n;
+  }
+  return opts;
+}
+
+/** The optional `meta` list: strings only (1014 otherwise). */
+function metaParam(params: Params): string[] | undefined {
+  const meta = params.meta ?? [];
+  return Array.isArray(meta) && meta.every((m): m is string => typeof m === 'string') ? meta : undefined;
+}
+
+function decodes(v: string, prefix: 'ak' | 'th' | 'tx'): boolean {
   try {
-    decode(v, 'ak');
+    decode(v, prefix);
     return true;
   } catch {
     return false;
   }
+}
+
+function isAccount(v: JsonValue | undefined): v is Encoded<'ak'> {
+  return typeof v === 'string' && decodes(v, 'ak');
 }
 
 const none: Outcome = { kind: 'none' };
@@ -105,14 +133,24 @@ const error = (reason: ErrorReason): Outcome => ({ kind: 'error', reason });
 
 export async function processRequest(req: Params, fsm: ChannelFsm, profile: Profile): Promise<Outcome> {
   const method = req.method as string;
-  const params = req.params;
-  if (CONTRACT_METHODS.has(method)) return error('no_contracts');
-  if (NOT_YET.has(method)) return error('not_implemented');
-  if (!isObject(params)) return error('unhandled');
   const call = async (c: ClientCall): Promise<Outcome> => {
     const r = await fsm.call(c);
     return r.ok ? none : error(r.error);
   };
+  if (CONTRACT_METHODS.has(method)) return error('no_contracts');
+  if (method === 'channels.history.fetch') return error('not_implemented');
+  // aesc_fsm:leave/1's answer is not passed on: a request with an id gets "ok" whatever it was.
+  if (method === 'channels.leave') return fsm.call({ type: 'leave' }).then(() => none);
+  const solo = SOLO_REQUESTS.get(method);
+  if (solo !== undefined) {
+    // Their params are optional; params that are not an object crash the node's handler, which then only says "ok".
+    const params = req.params ?? {};
+    if (!isObject(params)) return none;
+    const opts = onChainOptions(params);
+    return opts === undefined ? error('internal') : call({ type: solo, opts });
+  }
+  const params = req.params;
+  if (!isObject(params)) return error('unhandled');
 
   const signTag = SIGN_REPLIES.get(method);
   if (signTag !== undefined) return signReply(params, signTag, fsm, profile);
@@ -120,17 +158,40 @@ export async function processRequest(req: Params, fsm: ChannelFsm, profile: Prof
   switch (method) {
     case 'channels.system':
       if (params.action === 'ping') return { kind: 'result', result: { action: 'system', tag: 'pong' }, method: 'channels.system.pong' };
-      if (params.action === 'stop') return { kind: 'stop' };
+      if (params.action === 'stop') {
+        // aesc_fsm:stop/1 returns once the FSM is gone: its `died` is queued behind this request's "ok".
+        fsm.stop();
+        return none;
+      }
       return error('unhandled');
     case 'channels.update.new': {
       const { from, to, amount } = params;
       if (from === undefined || to === undefined || amount === undefined) return error('unhandled');
       if (!isInteger(amount)) return error('not_a_number');
       if (!isAccount(from) || !isAccount(to)) return error('broken_account');
-      const meta = params.meta ?? [];
-      if (!Array.isArray(meta) || !meta.every((m): m is string => typeof m === 'string')) return error('invalid_meta');
+      const meta = metaParam(params);
+      if (meta === undefined) return error('invalid_meta');
       if (BigInt(amount) < 0n) return error('negative_amount');
       return call({ type: 'transfer', from, to, amount: BigInt(amount), meta });
+    }
+    case 'channels.deposit':
+    case 'channels.withdraw': {
+      const { amount } = params;
+      if (amount === undefined) return error('unhandled');
+      if (!isInteger(amount)) return error('not_a_number');
+      const meta = metaParam(params);
+      if (meta === undefined) return error('invalid_meta');
+      const opts = onChainOptions(params);
+      if (opts === undefined) return error('internal');
+      if (BigInt(amount) < 0n) return error('negative_amount');
+      return call({ type: method === 'channels.deposit' ? 'deposit' : 'withdraw', amount: BigInt(amount), meta, opts });
+    }
+    case 'channels.assume_minimum_depth': {
+      const { tx_hash: txHash } = params;
+      if (txHash === undefined) return error('unhandled');
+      // A broken hash names an encoding the node has no error code for.
+      if (typeof txHash !== 'string' || !decodes(txHash, 'th')) return error('internal');
+      return call({ type: 'assume_minimum_depth', txHash: txHash as Encoded<'th'> });
     }
     case 'channels.get.balances': {
       const { accounts } = params;
@@ -182,12 +243,7 @@ async function signReply(params: Params, tag: SignTag | OtherSignTag, fsm: Chann
   }
   const tx = params.signed_tx;
   if (tx === undefined) return error('unhandled');
-  if (typeof tx !== 'string') return error('broken_transaction');
-  try {
-    decode(tx, 'tx');
-  } catch {
-    return error('broken_transaction');
-  }
+  if (typeof tx !== 'string' || !decodes(tx, 'tx')) return error('broken_transaction');
   fsm.deliver({ kind: 'signed', tag, tx: tx as Encoded<'tx'> });
   return none;
 }

@@ -18,7 +18,14 @@ export interface ClientSocket {
   close(): void;
 }
 
-type Work = { kind: 'text'; text: string } | { kind: 'report'; report: ClientReport } | { kind: 'stopped' };
+type Work = { kind: 'text'; text: string } | { kind: 'report'; report: ClientReport } | { kind: 'close' };
+
+type Request = { readonly [key: string]: JsonValue };
+
+/** sc_ws_api_jsonrpc `unpack/1`: a JSON-RPC 2.0 call has `jsonrpc` and a `method`. */
+function isCall(msg: JsonValue): msg is Request {
+  return typeof msg === 'object' && msg !== null && !Array.isArray(msg) && msg.jsonrpc === '2.0' && typeof msg.method === 'string';
+}
 
 /** json_rpc_error_object/2: JSON-RPC code and data codes per reason. */
 const ERRORS: { readonly [R in ErrorReason]: { code: JsonRpcErrorCode; data?: DataCode; message?: string } } = {
@@ -32,6 +39,9 @@ const ERRORS: { readonly [R in ErrorReason]: { code: JsonRpcErrorCode; data?: Da
   invalid_pubkeys: { code: JsonRpcErrorCode.REJECTED, data: DataCode.INVALID_PUBKEYS },
   not_allowed_now: { code: JsonRpcErrorCode.REJECTED, data: DataCode.NOT_ALLOWED_NOW },
   not_ready: { code: JsonRpcErrorCode.REJECTED, data: DataCode.NOT_READY },
+  not_offchain_tx: { code: JsonRpcErrorCode.ACTION_NOT_ALLOWED, data: DataCode.OFFCHAIN_TX_EXPECTED },
+  already_onchain: { code: JsonRpcErrorCode.REJECTED, data: DataCode.TX_ALREADY_ONCHAIN },
+  internal: { code: JsonRpcErrorCode.INTERNAL_ERROR },
   // The 2019 node named the range; later nodes no longer map this reason (-32603).
   error_code: { code: JsonRpcErrorCode.REJECTED, data: DataCode.INVALID_ERROR_CODE },
   unknown_request: { code: JsonRpcErrorCode.INTERNAL_ERROR },
@@ -67,13 +77,17 @@ export class ClientSession implements ClientPort {
   }
 
   stopped(): void {
-    this.#push({ kind: 'stopped' });
+    this.#push({ kind: 'close' });
   }
 
-  /** The client went away: the FSM goes too (it has no client to sign for it). */
+  replaced(): void {
+    this.#push({ kind: 'close' });
+  }
+
+  /** The client went away: the FSM decides whether it can go on without it. */
   disconnected(): void {
     this.#closed = true;
-    this.#fsm?.stop();
+    this.#fsm?.clientLeft(this);
   }
 
   #push(work: Work): void {
@@ -88,7 +102,7 @@ export class ClientSession implements ClientPort {
       if (work.kind === 'text') await this.#handleText(work.text);
       else if (work.kind === 'report') {
         this.#channelId ??= work.report.channelId;
-        this.#send(notification(work.report.report, this.#channelId));
+        this.#send(notification(work.report.report, this.#channelId, this.profile));
       } else {
         this.#closed = true;
         this.socket.close();
@@ -97,6 +111,11 @@ export class ClientSession implements ClientPort {
     this.#busy = false;
   }
 
+  /**
+   * A text frame (sc_ws_api process_incoming/2): one call, or a batch of them answered in one
+   * frame. Calls that only succeed get "ok" if they have an id, unless others in the batch had
+   * something to say: then only those are answered.
+   */
   async #handleText(text: string): Promise<void> {
     const fsm = this.#fsm;
     if (fsm === undefined || fsm.stopped) return;
@@ -107,32 +126,35 @@ export class ClientSession implements ClientPort {
       // Unparsable text is dropped without a reply (sc_ws_api try_seq/2, decode_error).
       return;
     }
-    // So is JSON that is not a JSON-RPC 2.0 call (unpack/1 throws decode_error).
-    if (typeof msg !== 'object' || msg === null || Array.isArray(msg) || msg.jsonrpc !== '2.0' || typeof msg.method !== 'string') return;
-    const id = msg.id === undefined ? undefined : msg.id;
+    const batch = Array.isArray(msg) ? msg : [msg];
+    // So is JSON that is not a JSON-RPC 2.0 call, or a batch with one such element (unpack/1 throws decode_error).
+    if (!batch.every(isCall)) return;
+    const answers: JsonValue[] = [];
+    for (const req of batch as Request[]) {
+      const answer = await this.#answer(req, fsm);
+      if (answer !== undefined) answers.push(answer);
+    }
+    const replies = answers.length > 0 ? answers : (batch as Request[]).filter((req) => req.id !== undefined).map((req) => this.#result(req.id!, 'ok'));
+    if (replies.length > 0) this.#send(replies.length === 1 ? replies[0]! : replies);
+  }
+
+  /** What the node says to one call, if anything beyond a possible "ok". */
+  async #answer(req: Request, fsm: ChannelFsm): Promise<JsonValue | undefined> {
     let outcome: Outcome;
     try {
-      outcome = await processRequest(msg, fsm, this.profile);
+      outcome = await processRequest(req, fsm, this.profile);
     } catch {
       // A request that crashes the node's handler gets nothing but its "ok" (process_incoming/2).
-      outcome = { kind: 'none' };
+      return undefined;
     }
+    const id = req.id;
     switch (outcome.kind) {
       case 'none':
-        if (id !== undefined) this.#reply(id, 'ok');
-        return;
+        return undefined;
       case 'result':
-        if (id !== undefined) this.#reply(id, outcome.result);
-        else this.#send({ jsonrpc: '2.0', method: outcome.method, params: { channel_id: this.#channelId, data: outcome.result }, version: 1 });
-        return;
+        return id !== undefined ? this.#result(id, outcome.result) : { jsonrpc: '2.0', method: outcome.method, params: { channel_id: this.#channelId, data: outcome.result }, version: 1 };
       case 'error':
-        this.#send(this.#errorReply(outcome.reason, msg, id ?? null));
-        return;
-      case 'stop':
-        // aesc_fsm:stop/1 returns once the FSM is gone: its `died` comes after this reply.
-        if (id !== undefined) this.#reply(id, 'ok');
-        fsm.stop();
-        return;
+        return this.#errorReply(outcome.reason, req, id ?? null) as unknown as JsonValue;
     }
   }
 
@@ -148,8 +170,8 @@ export class ClientSession implements ClientPort {
     return message === undefined ? reply : { ...reply, error: { ...reply.error, message } };
   }
 
-  #reply(id: JsonValue, result: JsonValue): void {
-    this.#send({ channel_id: this.#channelId, id, jsonrpc: '2.0', result, version: 1 });
+  #result(id: JsonValue, result: JsonValue): JsonValue {
+    return { channel_id: this.#channelId, id, jsonrpc: '2.0', result, version: 1 };
   }
 
   #send(value: JsonValue | NodeErrorReply): void {

@@ -1,0 +1,64 @@
+/**
+ * Deposits and withdrawals: exchanges of updates.ts whose co-signed tx goes on chain. The proposer
+ * deposits into (or withdraws to) its own account; the acknowledging side watches for the tx,
+ * the proposer posts it; the round is the channel's once both have seen it deep enough (locking.ts).
+ */
+import { Tag, type Encoded, type OffChainUpdate, type UnsignedTx } from '@ch/codec';
+import type { ClientCall } from './events.js';
+import { signedOp, type ChannelFsm, type SignOp } from './fsm.js';
+import { watchMinDepth } from './min-depth.js';
+import { ErrorCode, handleRecoverableError } from './recovery.js';
+import { fundingTx, metaUpdates } from './txs.js';
+import type { Proposal } from './updates.js';
+
+export type FundingKind = 'deposit' | 'withdraw';
+
+/** handle_call_(open, upd_deposit | upd_withdraw): to or from our own account. */
+export function fundingProposal(fsm: ChannelFsm, call: Extract<ClientCall, { type: FundingKind }>): Proposal {
+  const account = fsm.myAccount;
+  const update: OffChainUpdate = call.type === 'deposit' ? { op: 'OffChainDeposit', from: account, amount: call.amount } : { op: 'OffChainWithdrawal', to: account, amount: call.amount };
+  const updates = [update, ...metaUpdates(call.meta)];
+  const next = fsm.channel.apply(updates);
+  return { tx: fundingTx(call.type, fsm.txContext(call.opts), call.amount, fsm.channel.round + 1n, next), updates, next };
+}
+
+/**
+ * Whether a proposal's updates are the ones its tx stands for: an off-chain round moves no coins in
+ * or out, a deposit or withdrawal starts with its own update, then only meta updates follow.
+ */
+export function updatesFit(tx: UnsignedTx, updates: readonly OffChainUpdate[]): boolean {
+  const [first, ...rest] = updates;
+  const onlyMeta = (list: readonly OffChainUpdate[]) => list.every((u) => u.op === 'OffChainMeta');
+  switch (tx.tag) {
+    case Tag.ChannelDepositTx:
+      return first?.op === 'OffChainDeposit' && first.from === tx.fromId && first.amount === tx.amount && onlyMeta(rest);
+    case Tag.ChannelWithdrawTx:
+      return first?.op === 'OffChainWithdrawal' && first.to === tx.toId && first.amount === tx.amount && onlyMeta(rest);
+    default:
+      return updates.every((u) => u.op !== 'OffChainDeposit' && u.op !== 'OffChainWithdrawal');
+  }
+}
+
+/** Acknowledging side, its client co-signed: watch for the tx, send it back, wait for it to lock. */
+export function fundingAcked(fsm: ChannelFsm, kind: FundingKind, op: SignOp, tx: Encoded<'tx'>): void {
+  const created = `${kind}_created` as const;
+  fsm.op = signedOp(op, tx);
+  watchMinDepth(fsm, kind, { tx, updates: op.updates, ...(op.next && { next: op.next }) });
+  fsm.send({ type: `${kind}_signed`, msg: { channelId: fsm.channelId!, tx, updates: [] } });
+  fsm.report({ kind: 'on_chain_tx', info: created, tx });
+  fsm.next('awaiting_locked');
+}
+
+/** Proposing side, the co-signed tx is back: post it (try_to_push_to_mempool/5) and wait for it to lock. */
+export function coSignedFunding(fsm: ChannelFsm, kind: FundingKind, tx: Encoded<'tx'>): void {
+  const op = fsm.op!;
+  try {
+    fsm.chain.submit(tx);
+  } catch {
+    // Refused by the chain: both sides fall back; the peer hears of it since the tx is mutual.
+    return handleRecoverableError(fsm, { code: ErrorCode.ONCHAIN_REJECTED, respond: true, msgType: `${kind}_tx` });
+  }
+  watchMinDepth(fsm, kind, { tx, updates: op.updates, ...(op.next && { next: op.next }) });
+  fsm.report({ kind: 'on_chain_tx', info: `${kind}_signed`, tx });
+  fsm.next('awaiting_locked');
+}
