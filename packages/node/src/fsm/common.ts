@@ -3,7 +3,7 @@
  * serves (`handle_call_/4`): timeouts, the peer going away, in-band messages, chain news, stray
  * conflict notices, queries, solo txs, and aborts of signing requests.
  */
-import { poiFromState, type Encoded } from '@ch/codec';
+import { encodeCallStateTree, type Encoded, encodeStateTrees, poiFromState } from '@ch/codec';
 import type { CallResult, ChainEvent, ClientCall, FsmEvent, SignTag } from './events.js';
 import type { ChannelFsm } from './fsm.js';
 import { watchMinDepth } from './min-depth.js';
@@ -11,7 +11,6 @@ import { isErrorMsg } from './peer-messages.js';
 import { ErrorCode, fallbackToStableState, handleRecoverableError } from './recovery.js';
 import { channelClosingOnChain, isOwnSnapshot, soloRequest } from './solo.js';
 import { TRANSITION_STATES, UNHANDLED } from './states.js';
-import { callStateTree, stateTrees } from './trees.js';
 
 /** The signing requests a client may abort: its own (sign) and the peer's (ack), aesc_fsm.hrl. */
 const CANCEL_SIGN_TAGS: ReadonlySet<SignTag> = new Set(['update', 'deposit_tx', 'withdraw_tx', 'shutdown', 'snapshot_solo_tx', 'close_solo_tx', 'slash_tx', 'settle_tx']);
@@ -126,7 +125,7 @@ export function handleCall(fsm: ChannelFsm, call: ClientCall, reply: (result: Ca
       if (signed === undefined) return reply({ ok: false, error: 'not_ready' });
       return reply({
         ok: true,
-        value: { type: 'offchain_state', calls: callStateTree(), halfSignedTx: fsm.channel.halfSigned ?? '', signedTx: signed.tx, trees: stateTrees(fsm.channel.trees) },
+        value: { type: 'offchain_state', calls: encodeCallStateTree(), halfSignedTx: fsm.channel.halfSigned ?? '', signedTx: signed.tx, trees: encodeStateTrees({ accounts: fsm.channel.trees.accountEntries() }) },
       });
     }
     case 'poi':
