@@ -128,8 +128,12 @@ export function handleCall(fsm: ChannelFsm, call: ClientCall, reply: (result: Ca
         value: { type: 'offchain_state', calls: encodeCallStateTree(), halfSignedTx: fsm.channel.halfSigned ?? '', signedTx: signed.tx, trees: encodeStateTrees({ accounts: fsm.channel.trees.accountEntries() }) },
       });
     }
-    case 'poi':
+    case 'poi': {
+      // A proof can only include what the channel holds: no contracts here, and its two accounts.
+      const known = call.contracts.length === 0 && call.accounts.every((a) => fsm.channel.trees.balanceOf(a) !== undefined);
+      if (!known) return reply({ ok: false, error: 'not_found' });
       return reply({ ok: true, value: { type: 'poi', poi: poiFromState(fsm.channel.trees) } });
+    }
     case 'close_solo':
     case 'snapshot_solo':
     case 'slash':

@@ -50,7 +50,7 @@ export type ClientCall =
   | { type: 'assume_minimum_depth'; txHash: Encoded<'th'> }
   | { type: 'balances'; accounts: readonly Encoded<'ak'>[] }
   | { type: 'offchain_state' }
-  | { type: 'poi' }
+  | { type: 'poi'; accounts: readonly Encoded<'ak'>[]; contracts: readonly Encoded<'ct'>[] }
   | { type: 'inband_msg'; to: Encoded<'ak'>; info: string }
   /** `{"error": N}` on a sign reply; a call since Oct 2019, a cast before (see `Profile.abort`). */
   | { type: 'abort'; tag: SignTag | OtherSignTag; code: number };
@@ -73,6 +73,8 @@ export type CallError =
   | 'already_onchain'
   | 'unknown_request'
   | 'unknown_recipient'
+  /** A PoI asked for an account or contract the channel does not hold (`not_found`, data 100). */
+  | 'not_found'
   | 'internal';
 
 export type CallResult =

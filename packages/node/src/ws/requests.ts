@@ -15,6 +15,7 @@ export type ErrorReason =
   | 'unhandled'
   | 'not_a_number'
   | 'broken_account'
+  | 'broken_contract'
   | 'broken_transaction'
   | 'invalid_meta'
   | 'error_code'
@@ -115,7 +116,7 @@ function metaParam(params: Params): string[] | undefined {
   return Array.isArray(meta) && meta.every((m): m is string => typeof m === 'string') ? meta : undefined;
 }
 
-function decodes(v: string, prefix: 'ak' | 'th' | 'tx'): boolean {
+function decodes(v: string, prefix: 'ak' | 'ct' | 'th' | 'tx'): boolean {
   try {
     decode(v, prefix);
     return true;
@@ -126,6 +127,10 @@ function decodes(v: string, prefix: 'ak' | 'th' | 'tx'): boolean {
 
 function isAccount(v: JsonValue | undefined): v is Encoded<'ak'> {
   return typeof v === 'string' && decodes(v, 'ak');
+}
+
+function isContract(v: JsonValue | undefined): v is Encoded<'ct'> {
+  return typeof v === 'string' && decodes(v, 'ct');
 }
 
 const none: Outcome = { kind: 'none' };
@@ -210,7 +215,11 @@ export async function processRequest(req: Params, fsm: ChannelFsm, profile: Prof
       return { kind: 'result', result: { calls, half_signed_tx: halfSignedTx, signed_tx: signedTx, trees }, method: 'channels.get.offchain_state.reply' };
     }
     case 'channels.get.poi': {
-      const r = await fsm.call({ type: 'poi' });
+      const { accounts, contracts = [] } = params;
+      if (!Array.isArray(accounts) || !Array.isArray(contracts)) return error('unhandled');
+      if (!accounts.every(isAccount)) return error('broken_account');
+      if (!contracts.every(isContract)) return error('broken_contract');
+      const r = await fsm.call({ type: 'poi', accounts, contracts });
       if (!r.ok) return error(r.error);
       if (r.value?.type !== 'poi') return error('unknown_request');
       return { kind: 'result', result: { poi: r.value.poi }, method: 'channels.get.poi.reply' };

@@ -32,6 +32,8 @@ const ERRORS: { readonly [R in ErrorReason]: { code: JsonRpcErrorCode; data?: Da
   unhandled: { code: JsonRpcErrorCode.METHOD_NOT_FOUND },
   not_a_number: { code: JsonRpcErrorCode.REJECTED, data: DataCode.NOT_A_NUMBER },
   broken_account: { code: JsonRpcErrorCode.REJECTED, data: DataCode.BROKEN_ACCOUNT_PUBKEY },
+  broken_contract: { code: JsonRpcErrorCode.REJECTED, data: DataCode.BROKEN_CONTRACT_PUBKEY },
+  not_found: { code: JsonRpcErrorCode.REJECTED, data: DataCode.NOT_FOUND },
   broken_transaction: { code: JsonRpcErrorCode.REJECTED, data: DataCode.BROKEN_TRANSACTION },
   invalid_meta: { code: JsonRpcErrorCode.REJECTED, data: DataCode.INVALID_META },
   insufficient_balance: { code: JsonRpcErrorCode.REJECTED, data: DataCode.INSUFFICIENT_BALANCE },
@@ -99,13 +101,17 @@ export class ClientSession implements ClientPort {
     this.#busy = true;
     while (this.#work.length > 0) {
       const work = this.#work.shift()!;
-      if (work.kind === 'text') await this.#handleText(work.text);
-      else if (work.kind === 'report') {
-        this.#channelId ??= work.report.channelId;
-        this.#send(notification(work.report.report, this.#channelId, this.profile));
-      } else {
-        this.#closed = true;
-        this.socket.close();
+      try {
+        if (work.kind === 'text') await this.#handleText(work.text);
+        else if (work.kind === 'report') {
+          this.#channelId ??= work.report.channelId;
+          this.#send(notification(work.report.report, this.#channelId, this.profile));
+        } else {
+          this.#closed = true;
+          this.socket.close();
+        }
+      } catch {
+        // Whatever one message does, the session goes on serving the next: no input may stop it.
       }
     }
     this.#busy = false;
@@ -176,6 +182,21 @@ export class ClientSession implements ClientPort {
 
   #send(value: JsonValue | NodeErrorReply): void {
     if (this.#closed) return;
-    this.socket.send(stringifyJson(value as JsonValue));
+    let text: string;
+    try {
+      text = stringifyJson(value as JsonValue);
+    } catch {
+      // JSON.parse takes any nesting but writing it back stops at the call stack: a request too
+      // deep to echo is answered without its `request` echo rather than not at all.
+      text = stringifyJson(withoutEcho(value as JsonValue));
+    }
+    this.socket.send(text);
   }
+}
+
+function withoutEcho(value: JsonValue): JsonValue {
+  if (Array.isArray(value)) return value.map(withoutEcho);
+  if (typeof value !== 'object' || value === null || !('error' in value)) return value;
+  const error = value.error as { [key: string]: JsonValue };
+  return { ...value, error: { ...error, request: {} } };
 }
