@@ -1,0 +1,92 @@
+/**
+ * This client's own operations (updates, deposits, closes…): queued, started one at a time, each
+ * settled exactly once, by its outcome or by its deadline. The deadline runs from the call, so a
+ * caller waits at most the configured time whatever the node does.
+ */
+import type { ChannelTxType, SignRequestMethod } from '@ch/rpc';
+import type { Expectation } from './checks.js';
+import { TimeoutError, type ChannelError } from './errors.js';
+
+export type OperationPhase = 'queued' | 'requested' | 'signed' | 'settled';
+
+/** How an operation ends well: a new co-signed round, or its tx reported on chain. */
+export type Completion = { readonly kind: 'round' } | { readonly kind: 'on_chain'; readonly txType: ChannelTxType };
+
+export interface OperationSpec {
+  /** For messages: `transfer`, `deposit`, … */
+  readonly label: string;
+  /** Sends the request that starts it; `onResult` gets the sequence number of the node's "ok". */
+  readonly start: (onResult: (seq: number) => void) => Promise<unknown>;
+  /** The sign request the node answers the request with. */
+  readonly signMethod: SignRequestMethod;
+  readonly expectation: Expectation;
+  readonly completion: Completion;
+}
+
+export interface Operation extends OperationSpec {
+  phase: OperationPhase;
+  /** Sequence number of the node's "ok" to the starting request, once received. */
+  okSeq?: number;
+}
+
+interface Entry {
+  readonly op: Operation;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: ChannelError) => void;
+  readonly timer: ReturnType<typeof setTimeout>;
+}
+
+export class OperationQueue {
+  readonly #entries = new Map<Operation, Entry>();
+  readonly #waiting: Operation[] = [];
+  #current: Operation | undefined;
+  readonly #onSettled: () => void;
+
+  /** `onSettled` runs after each settlement, e.g. to start the next operation. */
+  constructor(onSettled: () => void = () => undefined) {
+    this.#onSettled = onSettled;
+  }
+
+  /** The started operation not yet settled, if any. */
+  get current(): Operation | undefined {
+    return this.#current;
+  }
+
+  add<T>(spec: OperationSpec, timeoutMs: number): Promise<T> {
+    const op: Operation = { ...spec, phase: 'queued' };
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => this.settle(op, { error: new TimeoutError(spec.label, timeoutMs) }), timeoutMs);
+      this.#entries.set(op, { op, resolve: resolve as (value: unknown) => void, reject, timer });
+      this.#waiting.push(op);
+    });
+  }
+
+  /** The next queued operation, now current; undefined if one is current already or none waits. */
+  takeNext(): Operation | undefined {
+    if (this.#current) return undefined;
+    const op = this.#waiting.shift();
+    if (op === undefined) return undefined;
+    op.phase = 'requested';
+    this.#current = op;
+    return op;
+  }
+
+  /** Settles `op` once; later outcomes for it are ignored. */
+  settle(op: Operation, outcome: { value: unknown } | { error: ChannelError }): void {
+    const entry = this.#entries.get(op);
+    if (!entry) return;
+    this.#entries.delete(op);
+    clearTimeout(entry.timer);
+    op.phase = 'settled';
+    if (this.#current === op) this.#current = undefined;
+    const waiting = this.#waiting.indexOf(op);
+    if (waiting >= 0) this.#waiting.splice(waiting, 1);
+    if ('error' in outcome) entry.reject(outcome.error);
+    else entry.resolve(outcome.value);
+    this.#onSettled();
+  }
+
+  failAll(error: ChannelError): void {
+    for (const op of [...this.#entries.keys()]) this.settle(op, { error });
+  }
+}

@@ -1,0 +1,63 @@
+/** What `Channel.open` and `Channel.reestablish` take. */
+import type { Encoded } from '@ch/codec';
+import type { ChannelTerms } from './checks.js';
+import type { NodeOptions } from './query.js';
+import type { RetryPolicy } from './retry.js';
+import type { Role, Signer } from './signer.js';
+import type { ChannelStore } from './store/store.js';
+import type { TransportFactory } from './transport.js';
+
+/** Client-side time limits, in ms. Every promise the client hands out settles within one of them. */
+export interface Timeouts {
+  /** Opening the WebSocket. */
+  readonly connect: number;
+  /** From connecting until the channel is open (funding locked on chain, or reestablished). */
+  readonly open: number;
+  /** Each JSON-RPC request's reply. */
+  readonly request: number;
+  /** An off-chain update, from the call until it is co-signed (or refused, or conflicted). */
+  readonly update: number;
+  /** Deposits, withdrawals and closing txs, from the call until the node reports them on chain. */
+  readonly onChain: number;
+  /** The signer's answer; a signer that takes longer is taken as refusing. */
+  readonly sign: number;
+}
+
+export const DEFAULT_TIMEOUTS: Timeouts = {
+  connect: 10_000,
+  open: 180_000,
+  request: 10_000,
+  update: 60_000,
+  onChain: 600_000,
+  sign: 60_000,
+};
+
+export interface CommonOptions extends NodeOptions {
+  /** The node's channel endpoint, e.g. `ws://localhost:3014/channel`. */
+  readonly url: string;
+  readonly signer: Signer;
+  /** Defaults to a `MemoryStore`; use a `FileStore` to survive restarts. */
+  readonly store?: ChannelStore;
+  readonly timeouts?: Partial<Timeouts>;
+  /** Retry updates that lost a race; off by default. */
+  readonly retry?: RetryPolicy;
+  /** Sign the slash tx the node offers when the peer closes with an old state (default true). */
+  readonly autoSlash?: boolean;
+  readonly transport?: TransportFactory;
+}
+
+export interface OpenOptions extends CommonOptions, Omit<ChannelTerms, 'pushAmount'> {
+  readonly role: Role;
+  /** The network id both parties sign with, e.g. `ae_mainnet` or `local_lima_testnet`. */
+  readonly networkId: string;
+  /** Moved from the initiator to the responder in the initial state (default 0). */
+  readonly pushAmount?: bigint;
+}
+
+export interface ReestablishOptions extends CommonOptions {
+  readonly channelId: Encoded<'ch'>;
+  /** Must hold the channel's record: the last co-signed state is taken from it. */
+  readonly store: ChannelStore;
+  /** Checked against the stored record's, if given. */
+  readonly networkId?: string;
+}

@@ -1,0 +1,52 @@
+/**
+ * Who signs. The client calls `signer.sign(tx, context)` only for txs that passed every check
+ * (checks.ts); the context says what is being signed, so a signer can apply its own policy (amount
+ * limits, asking a user, a hardware key) and refuse with an abort code the node relays to the peer.
+ */
+import { signTx, type Encoded, type UnsignedTx } from '@ch/codec';
+import type { OffChainUpdate, SignRequestMethod } from '@ch/rpc';
+
+export type Role = 'initiator' | 'responder';
+
+export interface SignContext {
+  /** The node's sign request, e.g. `channels.sign.update` (our update) or `channels.sign.update_ack` (the peer's). */
+  readonly method: SignRequestMethod;
+  readonly role: Role;
+  readonly networkId: string;
+  /** Undefined only while signing the create tx of a new channel. */
+  readonly channelId: Encoded<'ch'> | undefined;
+  /** The decoded transaction inside the request's `signed_tx`. */
+  readonly tx: UnsignedTx;
+  /** The off-chain updates it carries, as the node listed them (empty for on-chain closing txs). */
+  readonly updates: readonly OffChainUpdate[];
+  /** True for a tx this client asked for (its update, deposit, shutdown…); false for one the peer proposed. */
+  readonly own: boolean;
+}
+
+/** The signed tx, or `{ abort: code }` (1..65535) to refuse. */
+export type SignOutcome = Encoded<'tx'> | { readonly abort: number };
+
+export interface Signer {
+  sign(tx: Encoded<'tx'>, context: SignContext): SignOutcome | Promise<SignOutcome>;
+}
+
+/**
+ * A signer holding a secret key (64-byte `sk`, or its 32-byte seed). It signs every checked tx
+ * with the channel's network id; wrap it to add a policy.
+ */
+export function secretKeySigner(secretKey: Uint8Array, options: { hashed?: boolean } = {}): Signer {
+  const key = secretKey.slice();
+  const signer: Signer = { sign: (tx, context) => signTx(tx, key, context.networkId, options) };
+  builtIn.add(signer);
+  return signer;
+}
+
+const builtIn = new WeakSet<Signer>();
+
+/**
+ * Whether `signer` is one `secretKeySigner` made: it signs with @ch/codec's `signTx` and the
+ * context's network id, so its signature needs no verifying (other signers' always gets it).
+ */
+export function isBuiltInSigner(signer: Signer): boolean {
+  return builtIn.has(signer);
+}

@@ -1,0 +1,54 @@
+/**
+ * The signing round the node has open, as its reports show it, and which of this client's
+ * operations a `channels.conflict` ends.
+ *
+ * The node runs one signing round at a time: it starts with a sign request and ends with the
+ * co-signed state (`channels.update`), a conflict, or `aborted_update`. Reports reach the client in
+ * the order the node made them, so a conflict ends the round opened by the last sign request, and
+ * a conflict that arrives with no round open ends nothing: it is a straggler, such as the second
+ * conflict the 2019 node sends for the same race. It must never settle an operation that was
+ * started later.
+ *
+ * One case needs the order of a reply too: an update proposed while the node waits for our
+ * signature on the peer's update is refused by the node (the 2019 node and this repository's node
+ * answer "ok" and drop it, later nodes answer an error), and the conflict that ends the peer's
+ * round ends ours with it. The node's "ok" then arrives after the peer's sign request and before
+ * that conflict.
+ */
+import type { SignRequestMethod } from '@ch/rpc';
+import type { CoSignedState, Verified } from './checks.js';
+import type { RefusedError } from './errors.js';
+import type { Operation } from './operations.js';
+
+export interface SigningRound {
+  /** Sequence number of the sign request that opened it. */
+  readonly seq: number;
+  readonly method: SignRequestMethod;
+  /** The peer's proposal (an ack) rather than our own. */
+  readonly peer: boolean;
+  /** The operation of ours this round serves; undefined for the peer's and for requests we did not ask for. */
+  readonly op: Operation | undefined;
+  /** The tx we signed and sent, with the signatures verified in it. */
+  verified?: Verified;
+  /** The state it becomes once co-signed (txs that set a round). */
+  next?: CoSignedState;
+  /** We refused: the abort code sent, and our reason when a check (not the signer) refused. */
+  refusal?: { readonly code: number; readonly error?: RefusedError };
+}
+
+/** The operations a conflict at `conflictSeq` ends, given the round open when it arrived. */
+export function conflictVictims(round: SigningRound | undefined, current: Operation | undefined, conflictSeq: number): Operation[] {
+  if (round === undefined) return [];
+  const victims: Operation[] = [];
+  if (round.op && round.op.phase !== 'settled') victims.push(round.op);
+  const raced =
+    round.peer &&
+    current !== undefined &&
+    current !== round.op &&
+    current.phase === 'requested' &&
+    current.okSeq !== undefined &&
+    current.okSeq > round.seq &&
+    current.okSeq < conflictSeq;
+  if (raced) victims.push(current);
+  return victims;
+}
