@@ -131,3 +131,17 @@ describe('builders and results', () => {
     expect(!wrong.ok && wrong.error.code).toBe(RpcErrorCode.INVALID_RESULT);
   });
 });
+
+describe('parseMessage fromNode: channels.error', () => {
+  it('types the report the node sends before a validation conflict', () => {
+    const text = '{"jsonrpc":"2.0","method":"channels.error","params":{"channel_id":null,"data":{"message":"bad_signature"}},"version":1}';
+    const parsed = parseMessage(text, 'fromNode');
+    expect(parsed.ok).toBe(true);
+    if (parsed.ok && 'method' in parsed.message && parsed.message.method === 'channels.error') {
+      expect(parsed.message.params.data.message).toBe('bad_signature');
+    } else {
+      expect.unreachable('channels.error should parse as a node notification');
+    }
+    expect(parseMessage(text.replace('"bad_signature"', '7'), 'fromNode').ok).toBe(false);
+  });
+});

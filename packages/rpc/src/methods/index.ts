@@ -19,7 +19,7 @@ export const CLIENT_METHODS = {
   ...sessionClientMethods,
 } as const;
 
-/** Every node→client notification (26), with the schema of its `params.data`. */
+/** Every node→client notification (26 recorded, and `channels.error`), with the schema of its `params.data`. */
 export const NODE_METHODS = {
   ...signingNodeMethods,
   ...offChainNodeMethods,

@@ -1,7 +1,7 @@
 /** The connection itself: keep-alive, leaving, and what the node reports on its own. */
 import { conflict, channelInfo, onChainTx } from '../events.js';
 import { transaction } from '../fields.js';
-import { anyOf, literal, object } from '../schema.js';
+import { anyOf, literal, object, string } from '../schema.js';
 import { ok, type ClientMethodSpec, type NodeMethodSpec } from './spec.js';
 
 const pong = object({ action: literal('system'), tag: literal('pong') });
@@ -22,4 +22,9 @@ export const sessionNodeMethods = {
   'channels.update': { data: state },
   'channels.leave': { data: state },
   'channels.system.pong': { data: pong },
+  /**
+   * A signed tx the node could not accept (`bad_signature`, `wrong_round`, …; aesc_fsm
+   * `report(error, …)`), followed by a conflict. Not in the recorded transcripts.
+   */
+  'channels.error': { data: object({ message: string }) },
 } as const satisfies Record<string, NodeMethodSpec>;
