@@ -438,6 +438,10 @@ export class Channel {
         const { from, to, info } = (message.params.data as { message: { from: Encoded<'ak'>; to: Encoded<'ak'>; info: string } }).message;
         return this.#events.emit('message', { from, to, info });
       }
+      case 'channels.error':
+        // The node refused a signed tx of ours (bad_signature, wrong_round, …); the conflict that
+        // follows settles the operation, this says why.
+        return this.#events.emit('error', new ChannelError(ChannelErrorKind.RPC, `the node refused a signed tx: ${(message.params.data as { message: string }).message}`));
       default:
         // Replies sent as notifications (`….reply`, pong): this client always asks with an id.
         return;

@@ -60,7 +60,7 @@ describe('RpcSession', () => {
   test('garbage, unknown methods and replies to nothing are reported, not thrown', () => {
     const { rpc, invalid } = session();
     rpc.receive('not json');
-    rpc.receive('{"jsonrpc":"2.0","method":"channels.error","params":{"channel_id":null,"data":{"message":"bad_signature"}},"version":1}');
+    rpc.receive('{"jsonrpc":"2.0","method":"channels.no_such_report","params":{"channel_id":null,"data":{}},"version":1}');
     rpc.receive(reply(5, 'ok'));
     expect(invalid.map((e) => e.kind)).toEqual(['protocol', 'protocol', 'protocol']);
   });
