@@ -11,6 +11,7 @@ import type { ProfileName } from '@ch/node';
 import { afterEach, describe, expect, test } from 'vitest';
 import { ConflictError } from './errors.js';
 import { openPair, SEED_TERMS, type Pair } from './test-support/pair.js';
+import { seededRandom } from '../../../tools/seeded-random.js';
 
 const STORM_SIZE = Number(process.env.CH_STORM ?? 1000);
 
@@ -20,17 +21,6 @@ afterEach(async () => {
   pair = undefined;
 });
 
-/** mulberry32: a small seeded PRNG, so a failing storm can be replayed with CH_STORM_SEED. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** All at once (every proposal races), or started at random moments over `spreadMs` (a mix of races, acks and clean rounds). */
 const SHAPES = [
@@ -41,7 +31,7 @@ const SHAPES = [
 describe.each<ProfileName>(['seed', 'current'])('conflict storm, node profile %s', (profile) => {
   test.each(SHAPES)(`${STORM_SIZE} transfers from both sides, $name`, { timeout: 60_000 + STORM_SIZE * 100 }, async ({ name, spreadMs }) => {
     const seed = Number(process.env.CH_STORM_SEED ?? Date.now() % 2 ** 31);
-    const next = random(seed);
+    const next = seededRandom(seed);
     const timeouts = { update: 30_000 + STORM_SIZE * 50 };
     pair = await openPair(profile, { initiator: { timeouts }, responder: { timeouts } });
     const { initiator: I, responder: R, i, r } = pair;

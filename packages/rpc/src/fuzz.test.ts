@@ -6,21 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseJson, parseMessage, RpcError, stringifyJson, stringifyMessage, type JsonValue } from './index.js';
 import { loadTranscripts, wireMessages } from './test-support/transcripts.js';
+import { seededRandom } from '../../../tools/seeded-random.js';
 
 const MUTATIONS = 100_000;
 const SEED = 0x5eed;
 
-/** mulberry32: a tiny seeded PRNG, uniform on [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Container = JsonValue[] | { [key: string]: JsonValue };
 type Slot = { parent: Container; key: string | number };
@@ -54,7 +44,7 @@ const WRONG_VALUES: readonly JsonValue[] = [
 
 describe('fuzz', () => {
   it(`survives ${MUTATIONS.toLocaleString('en-US')} mutations of real messages with RpcErrors only`, () => {
-    const rand = prng(SEED);
+    const rand = seededRandom(SEED);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
     const corpus = wireMessages(loadTranscripts());
     const outcomes = new Map<string, number>();
