@@ -14,6 +14,7 @@ import WebSocket from 'ws';
 import type { ProfileName } from './profiles.js';
 import type { Json, TestClient } from './test-support/client.js';
 import { closeChannel, data, NETWORK_ID, openChannel, type OpenChannel } from './test-support/channel.js';
+import { CONTRACT_METHODS as CONTRACT_REQUESTS } from './ws/requests.js';
 
 const CATEGORIES = [
   'broken JSON',
@@ -100,15 +101,7 @@ const METHODS = [
 /** Their params are all optional on-chain options: without bad ones they would start closing the channel. */
 const SOLO_METHODS = ['channels.shutdown', 'channels.close_solo', 'channels.snapshot_solo', 'channels.slash', 'channels.settle'];
 const ON_CHAIN_OPTIONS = ['fee', 'gas_price', 'nonce'];
-const CONTRACT_METHODS = [
-  'channels.update.new_contract',
-  'channels.update.call_contract',
-  'channels.dry_run.call_contract',
-  'channels.get.contract_call',
-  'channels.get.contract',
-  'channels.clean_contract_calls',
-  'channels.force_progress',
-];
+const CONTRACT_METHODS = [...CONTRACT_REQUESTS];
 
 /** Request ids, taken in turn: none (a notification, answered with `"id": null`), numbers, bigints past 2^53 and 2^64, strings. */
 const IDS: (JsonValue | undefined)[] = [undefined, 1, -576460752303423488n, 'a string id', 2n ** 64n + 1n];

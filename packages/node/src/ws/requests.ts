@@ -55,7 +55,8 @@ const SIGN_REPLIES: ReadonlyMap<string, SignTag | OtherSignTag> = new Map<string
   ['channels.force_progress_sign', 'force_progress_tx'],
 ]);
 
-const CONTRACT_METHODS: ReadonlySet<string> = new Set([
+/** Methods that need a contract VM, which this node does not have. */
+export const CONTRACT_METHODS: ReadonlySet<string> = new Set([
   'channels.update.new_contract',
   'channels.update.call_contract',
   'channels.dry_run.call_contract',
