@@ -1,7 +1,7 @@
 // `pnpm bench`: runs every bench module's cases, each side of each case in a fresh process,
 // REPEAT times, and writes bench/results.json and bench/REPORT.md with medians and ratios.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import os from 'node:os';
@@ -13,7 +13,7 @@ const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 // Fixed V8 flags for every process: on 2 shared cores, parallel GC threads compete with the
 // measured code, so every side gets the same single-threaded GC.
 const NODE_FLAGS = ['--single-threaded-gc'];
-const only = process.argv[2];
+const only = process.argv[2] === '--report' ? undefined : process.argv[2];
 
 function benchModules() {
   const found = [];
@@ -39,43 +39,58 @@ function runSide(file, name, side) {
   return JSON.parse(out.trim().split('\n').pop());
 }
 
-const results = [];
-for (const file of benchModules()) {
-  const mod = await import(pathToFileURL(file).href);
-  for (const [name, spec] of Object.entries(mod.cases)) {
-    const row = { module: relative(root, file), case: name, unit: spec.unit ?? 'ops/s', peerName: spec.peerName ?? null, target: spec.target ?? null };
-    // Sides alternate, so a load change on the shared machine hits both alike; the ratio is the
-    // median of the per-pair ratios.
-    const sides = ['ours', 'peer'].filter((side) => spec[side]);
-    const runs = { ours: [], peer: [] };
-    for (let i = 0; i < REPEAT; i++) for (const side of sides) runs[side].push(runSide(file, name, side));
-    for (const side of sides) {
-      row[side] = median(runs[side].map((r) => r.value));
-      row[`${side}Runs`] = runs[side].map((r) => r.value);
-      const extra = runs[side][runs[side].length >> 1].extra;
-      if (extra) row[`${side}Extra`] = extra;
+// `node run.mjs --report` rewrites REPORT.md from results.json without measuring again.
+if (process.argv[2] === '--report') {
+  const { machine, results } = JSON.parse(readFileSync(join(here, 'results.json'), 'utf8'));
+  writeReport(machine, results);
+} else {
+  const results = await measureAll();
+  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.arch()}`, repeat: REPEAT, nodeFlags: NODE_FLAGS, date: new Date().toISOString() };
+  writeFileSync(join(here, 'results.json'), JSON.stringify({ machine, results }, null, 2) + '\n');
+  writeReport(machine, results);
+}
+
+async function measureAll() {
+  const results = [];
+  for (const file of benchModules()) {
+    const mod = await import(pathToFileURL(file).href);
+    for (const [name, spec] of Object.entries(mod.cases)) {
+      const row = { module: relative(root, file), case: name, unit: spec.unit ?? 'ops/s', peerName: spec.peerName ?? null, target: spec.target ?? null };
+      // Sides alternate, so a load change on the shared machine hits both alike; the ratio is the
+      // median of the per-pair ratios.
+      const sides = ['ours', 'peer'].filter((side) => spec[side]);
+      const runs = { ours: [], peer: [] };
+      for (let i = 0; i < REPEAT; i++) for (const side of sides) runs[side].push(runSide(file, name, side));
+      for (const side of sides) {
+        row[side] = median(runs[side].map((r) => r.value));
+        row[`${side}Runs`] = runs[side].map((r) => r.value);
+        const extra = runs[side][runs[side].length >> 1].extra;
+        if (extra) row[`${side}Extra`] = extra;
+      }
+      if (sides.length === 2) row.ratio = median(runs.ours.map((r, i) => r.value / runs.peer[i].value));
+      results.push(row);
+      const fmt = (v) => (v === undefined ? '-' : Math.round(v).toLocaleString('en-US'));
+      console.log(`${row.module} ${name}: ours ${fmt(row.ours)} ${row.unit}, ${row.peerName ?? 'peer'} ${fmt(row.peer)}${row.ratio ? `, ratio ${row.ratio.toFixed(2)}x` : ''}`);
     }
-    if (sides.length === 2) row.ratio = median(runs.ours.map((r, i) => r.value / runs.peer[i].value));
-    results.push(row);
-    const fmt = (v) => (v === undefined ? '-' : Math.round(v).toLocaleString('en-US'));
-    console.log(`${row.module} ${name}: ours ${fmt(row.ours)} ${row.unit}, ${row.peerName ?? 'peer'} ${fmt(row.peer)}${row.ratio ? `, ratio ${row.ratio.toFixed(2)}x` : ''}`);
   }
+  return results;
 }
 
-const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.arch()}`, repeat: REPEAT, nodeFlags: NODE_FLAGS, date: new Date().toISOString() };
-writeFileSync(join(here, 'results.json'), JSON.stringify({ machine, results }, null, 2) + '\n');
-
-const lines = [
-  '# Benchmark report',
-  '',
-  `Machine: ${machine.cpus} CPUs (${machine.cpuModel}), Node ${machine.node}, ${machine.platform}. Each side of each case ran ${REPEAT} times, each time in a fresh process with \`${NODE_FLAGS.join(' ')}\`; figures are medians. Generated by \`pnpm bench\` on ${machine.date}.`,
-  '',
-  '| module | case | ours | peer | peer value | ratio | target |',
-  '| --- | --- | ---: | --- | ---: | ---: | --- |',
-];
-for (const r of results) {
-  const fmt = (v) => (v === undefined ? '-' : `${Math.round(v).toLocaleString('en-US')} ${r.unit}`);
-  lines.push(`| ${r.module} | ${r.case} | ${fmt(r.ours)} | ${r.peerName ?? '-'} | ${fmt(r.peer)} | ${r.ratio ? r.ratio.toFixed(2) + '×' : '-'} | ${r.target ?? '-'} |`);
+function writeReport(machine, results) {
+  const lines = [
+    '# Benchmark report',
+    '',
+    `Machine: ${machine.cpus} CPUs (${machine.cpuModel}), Node ${machine.node}, ${machine.platform}. Each side of each case ran ${machine.repeat} times, each time in a fresh process with \`${machine.nodeFlags.join(' ')}\`; figures are medians. Generated by \`pnpm bench\` on ${machine.date}.`,
+    '',
+    '| module | case | ours | peer | peer value | ratio | target | details (ours; peer) |',
+    '| --- | --- | ---: | --- | ---: | ---: | --- | --- |',
+  ];
+  const details = (extra) => (extra ? Object.entries(extra).map(([k, v]) => `${k} ${typeof v === 'number' ? +v.toFixed(2) : JSON.stringify(v)}`).join(', ') : '');
+  for (const r of results) {
+    const fmt = (v) => (v === undefined ? '-' : `${Math.round(v).toLocaleString('en-US')} ${r.unit}`);
+    const extra = [details(r.oursExtra), details(r.peerExtra)].filter(Boolean).join('; ');
+    lines.push(`| ${r.module} | ${r.case} | ${fmt(r.ours)} | ${r.peerName ?? '-'} | ${fmt(r.peer)} | ${r.ratio ? r.ratio.toFixed(2) + '×' : '-'} | ${r.target ?? '-'} | ${extra || '-'} |`);
+  }
+  writeFileSync(join(here, 'REPORT.md'), lines.join('\n') + '\n');
+  console.log(`wrote bench/REPORT.md (${results.length} cases)`);
 }
-writeFileSync(join(here, 'REPORT.md'), lines.join('\n') + '\n');
-console.log(`wrote bench/results.json and bench/REPORT.md (${results.length} cases)`);
