@@ -10,7 +10,7 @@ import { runChannels } from './scale.mjs';
 const scale = (n, deadlineMs) => ({ unit: 'ms to open all', ours: async () => ({ run: () => runChannels(n, { transfers: 1, deadlineMs }) }) });
 
 export const cases = {
-  '1,000 channels: open all at once, then a transfer in each': scale(1_000, 60_000),
+  '1,000 channels: open all at once, then a transfer in each': scale(1_000, 110_000),
   ...(process.env.BENCH_CHANNELS_LARGE === '1' && {
     '5,000 channels: open all at once, then a transfer in each': scale(5_000, 110_000),
     '10,000 channels (as many as the open-file limit allows): open all at once, then a transfer in each': scale(10_000, 600_000),

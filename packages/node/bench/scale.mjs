@@ -86,6 +86,8 @@ async function serve() {
   const { accounts } = await message;
   const node = await startNode({ networkId: NETWORK_ID, profile: 'current', accounts: accounts.map((publicKey) => ({ publicKey, balance: 10n ** 21n })) });
   process.send({ url: node.url, files: files() });
+  // The harness's process may die without killing this one: its server would then run forever.
+  process.once('disconnect', () => process.exit());
   process.on('message', () => {
     // Twice: the first pass runs finalizers whose garbage only the second collects.
     globalThis.gc();

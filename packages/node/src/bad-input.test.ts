@@ -5,7 +5,7 @@
  * message was handled (the session is serial), so its pong closes the batch without any waiting.
  * Expected replies follow spec/protocol-facts.md §3.2–3.4 and methods.md ("Rejected"); where the
  * spec is silent they follow this node's documented rules (README "Where it follows the node's
- * source"). Known differences from the real node are `test.fails` at the end, stating its answer.
+ * source"). Inputs this node answered differently from the real one are tested at the end.
  */
 import { buildTx, encode, keyPairFromSecret, signTx, Tag, unpackTx, type Encoded, type KeyPair } from '@ch/codec';
 import { parseJson, stringifyJson, type JsonValue } from '@ch/rpc';
@@ -707,7 +707,7 @@ describe.each(['seed', 'current'] as const)('profile %s', (profile) => {
   });
 });
 
-/** Each test states the real node's answer, and fails while this node answers otherwise. */
+/** The real node's answers to inputs this node once got wrong; `test.fails` while it still does. */
 describe('known differences from the real node', () => {
   async function reply(text: string | ((c: OpenChannel) => string)): Promise<Json> {
     const c = (await open('current')).channel;
@@ -723,8 +723,7 @@ describe('known differences from the real node', () => {
     expect((await reply(text)).error).toMatchObject({ code: 3, data: [{ code: 1008 }] });
   });
 
-  // methods.md, channels.get.poi "Rejected": a broken key is 1005, an unknown one 100; this node
-  // ignores the params and answers with the whole channel's proof.
+  // methods.md, channels.get.poi "Rejected": a broken key is 1005, an unknown one 100.
   test('get.poi refuses a broken account', async () => {
     const text = '{"id":1,"jsonrpc":"2.0","method":"channels.get.poi","params":{"accounts":["ak_3NTNtGF"],"contracts":[]}}';
     expect((await reply(text)).error).toMatchObject({ code: 3, data: [{ code: 1005 }] });
@@ -735,9 +734,8 @@ describe('known differences from the real node', () => {
     expect((await reply(text)).error).toMatchObject({ code: 3, data: [{ code: 100 }] });
   });
 
-  // Kills the node: the error reply echoes the request, stringifyJson overflows the stack past
-  // ~5,000 levels, and the error escapes ClientSession's loop as an unhandled rejection (ch-node
-  // exits with code 1; under vitest the session stops answering). Enable once it is answered.
+  // The error reply echoes the request; serialising 10,000 levels overflowed the stack, and the
+  // error escaped the session as an unhandled rejection, which made ch-node exit.
   test('a request nested 10,000 deep gets its error reply', async () => {
     const text = `{"id":1,"jsonrpc":"2.0","method":"channels.system","params":{"action":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`;
     expect((await reply(text)).error).toMatchObject({ code: -32601 });
