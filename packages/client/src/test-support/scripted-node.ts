@@ -10,30 +10,30 @@ import { Channel } from '../channel.js';
 import type { OpenOptions } from '../options.js';
 import { secretKeySigner } from '../signer.js';
 import { NETWORK_ID, SEED_TERMS } from './terms.js';
+import { MessageInbox } from '../../../../tools/message-inbox.js';
 
 export type Json = { [key: string]: JsonValue };
 
 export class ScriptedConnection {
   readonly query: URLSearchParams;
-  readonly received: Json[] = [];
+  readonly #inbox = new MessageInbox<Json>();
   channelId: Encoded<'ch'> | null = null;
-  #cursor = 0;
-  #wake: (() => void) | undefined;
-  closed = false;
 
   constructor(
     readonly socket: WebSocket,
     url: string,
   ) {
     this.query = new URL(url, 'ws://localhost').searchParams;
-    socket.on('message', (data) => {
-      this.received.push(parseJson(String(data)) as Json);
-      this.#wake?.();
-    });
-    socket.on('close', () => {
-      this.closed = true;
-      this.#wake?.();
-    });
+    socket.on('message', (data) => this.#inbox.push(parseJson(String(data)) as Json));
+    socket.on('close', () => this.#inbox.close());
+  }
+
+  get received(): readonly Json[] {
+    return this.#inbox.received;
+  }
+
+  get closed(): boolean {
+    return this.#inbox.closed;
   }
 
   send(value: JsonValue): void {
@@ -49,24 +49,8 @@ export class ScriptedConnection {
   }
 
   /** The next message from the client (after those already taken) that matches. */
-  async next(match: (m: Json) => boolean = () => true, ms = 5000): Promise<Json> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      while (this.#cursor < this.received.length) {
-        const m = this.received[this.#cursor++]!;
-        if (match(m)) return m;
-      }
-      if (this.closed) throw new Error('the client closed the socket');
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no matching client message within ${ms} ms`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.#wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
+  next(match?: (m: Json) => boolean, ms?: number): Promise<Json> {
+    return this.#inbox.next(match, ms);
   }
 
   nextMethod(method: string, ms?: number): Promise<Json> {

@@ -5,29 +5,29 @@
 import { signTx, type Encoded, type KeyPair } from '@ch/codec';
 import { parseJson, stringifyJson, type JsonValue } from '@ch/rpc';
 import WebSocket from 'ws';
+import { MessageInbox } from '../../../../tools/message-inbox.js';
 
 export type Json = { [key: string]: JsonValue };
 
 export class TestClient {
-  readonly received: Json[] = [];
-  #cursor = 0;
-  #waiters: (() => void)[] = [];
+  readonly #inbox = new MessageInbox<Json>();
   #nextId = -576460752303423488n;
-  closed = false;
 
   private constructor(
     readonly ws: WebSocket,
     readonly key: KeyPair,
     readonly networkId: string,
   ) {
-    ws.on('message', (data) => {
-      this.received.push(parseJson(data.toString()) as Json);
-      for (const w of this.#waiters.splice(0)) w();
-    });
-    ws.on('close', () => {
-      this.closed = true;
-      for (const w of this.#waiters.splice(0)) w();
-    });
+    ws.on('message', (data) => this.#inbox.push(parseJson(data.toString()) as Json));
+    ws.on('close', () => this.#inbox.close());
+  }
+
+  get received(): readonly Json[] {
+    return this.#inbox.received;
+  }
+
+  get closed(): boolean {
+    return this.#inbox.closed;
   }
 
   static async connect(url: string, query: Record<string, string>, key: KeyPair, networkId: string): Promise<TestClient> {
@@ -56,24 +56,8 @@ export class TestClient {
   }
 
   /** The next message (after those already taken) that matches; fails after `ms`. */
-  async next(match: (m: Json) => boolean = () => true, ms = 5000): Promise<Json> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      while (this.#cursor < this.received.length) {
-        const m = this.received[this.#cursor++]!;
-        if (match(m)) return m;
-      }
-      if (this.closed) throw new Error('socket closed while waiting');
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no matching message within ${ms} ms; got ${JSON.stringify(this.received.slice(-5), (_k, v) => (typeof v === 'bigint' ? String(v) : v))}`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.#waiters.push(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
-    }
+  next(match?: (m: Json) => boolean, ms?: number): Promise<Json> {
+    return this.#inbox.next(match, ms);
   }
 
   nextMethod(method: string, ms?: number): Promise<Json> {
