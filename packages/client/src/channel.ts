@@ -9,7 +9,6 @@
 import { encode, poiHash, type Encoded } from '@ch/codec';
 import {
   conflictMessage,
-  isValidAbortCode,
   SIGN_REPLY_METHODS,
   type ChannelInfo,
   type ClientMethod,
@@ -20,45 +19,29 @@ import {
   type ParamsOf,
   type ResultOf,
   type RpcError,
-  type SignReply,
   type SignRequest,
   type SignRequestMethod,
 } from '@ch/rpc';
 import type { ChannelEvents } from './channel-events.js';
-import {
-  checkSignerResult,
-  checkSignRequest,
-  isPeerProposal,
-  myAccount,
-  peerAccount,
-  sameTransaction,
-  signedBy,
-  type ChannelTerms,
-  type ChannelView,
-  type CoSignedState,
-  type Expectation,
-  type Verified,
-} from './checks.js';
+import { sameTransaction, signedBy, type ChannelTerms, type ChannelView, type CoSignedState, type Expectation } from './checks.js';
+import { CoSignedStates } from './co-signed-states.js';
 import { deferred, withTimeout, type Deferred } from './deadlines.js';
 import { Emitter, type Listener } from './emitter.js';
-import { AbortCode, ChannelError, ChannelErrorKind, ConflictError, RefusedError } from './errors.js';
-import { checkNodeState, stateFromTrees } from './node-state.js';
+import { ChannelError, ChannelErrorKind, ConflictError } from './errors.js';
+import { SerialInbox } from './inbox.js';
+import { checkNodeState } from './node-state.js';
 import { OperationQueue, type Completion } from './operations.js';
 import { DEFAULT_TIMEOUTS, type OpenOptions, type ReestablishOptions, type Timeouts } from './options.js';
 import { openQuery, reestablishQuery, withQuery } from './query.js';
 import { withRetry, type RetryPolicy } from './retry.js';
 import { RpcSession } from './rpc-session.js';
-import { isBuiltInSigner, type Role, type SignContext, type Signer, type SignOutcome } from './signer.js';
-import { conflictVictims, type SigningRound } from './signing-round.js';
+import type { Role, Signer } from './signer.js';
+import { isSignRequest, SigningDesk } from './signing.js';
+import { conflictVictims } from './signing-round.js';
 import { isTerminal, StatusMachine, type ChannelStatus } from './state-machine.js';
-import { fromStored, recordOf } from './store/record.js';
+import { fromStored } from './store/record.js';
 import { MemoryStore, type ChannelRecord, type ChannelStore } from './store/store.js';
 import { connectWebSocket, type Transport, type TransportFactory } from './transport.js';
-
-type Task = () => Promise<void> | void;
-
-/** Sign requests of this client's own operations that the node may also make unasked. */
-const UNASKED_OWN: ReadonlySet<SignRequestMethod> = new Set(['channels.sign.slash_tx']);
 
 interface ChannelInit {
   readonly role: Role;
@@ -76,8 +59,6 @@ export class Channel {
   readonly role: Role;
   readonly networkId: string;
   readonly terms: ChannelTerms;
-  readonly #signer: Signer;
-  readonly #store: ChannelStore;
   readonly #timeouts: Timeouts;
   readonly #retry: RetryPolicy | undefined;
   readonly #autoSlash: boolean;
@@ -86,18 +67,14 @@ export class Channel {
   readonly #session: RpcSession;
   readonly #ops = new OperationQueue(() => this.#pump());
   readonly #ready = deferred<void>();
-  readonly #inbox: Task[] = [];
-  #draining = false;
+  readonly #inbox: SerialInbox;
+  readonly #states: CoSignedStates;
+  readonly #desk: SigningDesk;
   #transport: Transport | undefined;
   /** What was sent while the socket was opening: the node may speak (and be answered) before the transport is handed over. */
   readonly #outbox: string[] = [];
   #channelId: Encoded<'ch'> | undefined;
   #fsmId: Encoded<'ba'> | undefined;
-  /** The last co-signed state the node confirmed. */
-  #latest: CoSignedState | undefined;
-  /** A newer state we signed and sent, until the node confirms it or falls back. */
-  #pending: CoSignedState | undefined;
-  #round: SigningRound | undefined;
   #openSeen = false;
   #closing = false;
   /** The node handed back the state to keep (`channels.leave`); its FSM may still end or keep running. */
@@ -110,8 +87,6 @@ export class Channel {
     this.role = init.role;
     this.networkId = init.networkId;
     this.terms = init.terms;
-    this.#signer = init.signer;
-    this.#store = init.store;
     this.#timeouts = init.timeouts;
     this.#retry = init.retry;
     this.#autoSlash = init.autoSlash;
@@ -119,17 +94,51 @@ export class Channel {
       if (event !== 'error') this.#events.emit('error', new ChannelError(ChannelErrorKind.LISTENER, `a listener of "${String(event)}" threw`, { cause: error }));
     });
     this.#status = new StatusMachine('connecting', (status, previous) => this.#events.emit('status', status, previous));
+    this.#inbox = new SerialInbox(
+      (e) => this.#events.emit('error', e instanceof ChannelError ? e : new ChannelError(ChannelErrorKind.PROTOCOL, `handling a node message failed: ${(e as Error).message}`, { cause: e })),
+      () => this.#pump(),
+    );
     this.#session = new RpcSession((text) => (this.#transport ? this.#transport.send(text) : this.#outbox.push(text)), {
-      onNotification: (message, seq) => this.#enqueue(() => this.#onNotification(message, seq)),
-      onInvalid: (error, raw, seq) => this.#enqueue(() => this.#onInvalid(error, raw, seq)),
+      onNotification: (message, seq) => this.#inbox.enqueue(() => this.#onNotification(message, seq)),
+      onInvalid: (error, raw, seq) => this.#inbox.enqueue(() => this.#onInvalid(error, raw, seq)),
     });
-    this.#resuming = init.record !== undefined;
-    if (init.record) {
-      this.#channelId = init.record.channelId;
-      this.#fsmId = init.record.fsmId;
-      this.#latest = fromStored(init.record.state);
-      this.#pending = init.record.pending && fromStored(init.record.pending);
-    }
+    const { record } = init;
+    this.#resuming = record !== undefined;
+    this.#channelId = record?.channelId;
+    this.#fsmId = record?.fsmId;
+    const report = (error: ChannelError) => this.#events.emit('error', error);
+    this.#states = new CoSignedStates(
+      {
+        role: this.role,
+        networkId: this.networkId,
+        terms: this.terms,
+        store: init.store,
+        channelId: () => this.#channelId,
+        fsmId: () => this.#fsmId,
+        nodeState: () => this.#request('channels.get.offchain_state', {}),
+        report,
+      },
+      record && fromStored(record.state),
+      record?.pending && fromStored(record.pending),
+    );
+    this.#desk = new SigningDesk({
+      signer: init.signer,
+      timeouts: this.#timeouts,
+      events: this.#events,
+      status: this.#status,
+      ops: this.#ops,
+      states: this.#states,
+      view: () => this.#view(),
+      closing: () => this.#closing,
+      founded: (channelId) => {
+        this.#channelId = channelId;
+      },
+      reply: (method, reply) => {
+        this.#session
+          .request(SIGN_REPLY_METHODS[method], reply, { timeoutMs: this.#timeouts.request })
+          .catch((error: ChannelError) => this.#inbox.enqueue(() => report(error)));
+      },
+    });
   }
 
   /** Opens a new channel; resolves once it is open (funding locked on chain and round 1 co-signed). */
@@ -212,17 +221,17 @@ export class Channel {
 
   /** The last co-signed round (0 before the channel is open). */
   get round(): bigint {
-    return this.#latest?.round ?? 0n;
+    return this.#states.latest?.round ?? 0n;
   }
 
   /** The last co-signed state: tx, round and balances. */
   get state(): CoSignedState | undefined {
-    return this.#latest;
+    return this.#states.latest;
   }
 
   /** An account's balance in the last co-signed state, computed locally. */
   balanceOf(account: Encoded<'ak'>): bigint | undefined {
-    return this.#latest?.state.balanceOf(account);
+    return this.#states.latest?.state.balanceOf(account);
   }
 
   on<K extends keyof ChannelEvents>(event: K, listener: Listener<ChannelEvents[K]>): () => void {
@@ -339,7 +348,7 @@ export class Channel {
     const { poi } = await this.#request('channels.get.poi', { accounts, ...(filter.contracts && { contracts: [...filter.contracts] }) });
     // The node may have co-signed a round whose report is still on its way: that state is fine too.
     const hash = encode(poiHash(poi), 'st');
-    const known = [this.#latest, this.#round?.next, this.#pending].some((s) => s !== undefined && encode(s.state.stateHash(), 'st') === hash);
+    const known = [this.#states.latest, this.#desk.round?.next, this.#states.pending].some((s) => s !== undefined && encode(s.state.stateHash(), 'st') === hash);
     if (!known) throw new ChannelError(ChannelErrorKind.PROTOCOL, `the proof of inclusion is of no state co-signed here (round ${this.round})`);
     return poi;
   }
@@ -389,39 +398,20 @@ export class Channel {
 
   /** Starts the next own operation when nothing is in flight: never two at once, never during a signing round. */
   #pump(): void {
-    if (this.#draining || this.#inbox.length > 0 || this.#round !== undefined) return;
+    if (this.#inbox.busy || this.#desk.round !== undefined) return;
     if (this.status !== 'open' && this.status !== 'closing') return;
     const op = this.#ops.takeNext();
     if (!op) return;
     op.start((seq) => {
       op.okSeq = seq;
-    }).catch((error: ChannelError) => this.#enqueue(() => this.#ops.settle(op, { error })));
+    }).catch((error: ChannelError) => this.#inbox.enqueue(() => this.#ops.settle(op, { error })));
   }
 
   // ——— the ordered handling of what the node sends ———
 
-  #enqueue(task: Task): void {
-    this.#inbox.push(task);
-    if (!this.#draining) void this.#drain();
-  }
-
-  async #drain(): Promise<void> {
-    this.#draining = true;
-    while (this.#inbox.length > 0) {
-      const task = this.#inbox.shift()!;
-      try {
-        await task();
-      } catch (e) {
-        this.#events.emit('error', e instanceof ChannelError ? e : new ChannelError(ChannelErrorKind.PROTOCOL, `handling a node message failed: ${(e as Error).message}`, { cause: e }));
-      }
-    }
-    this.#draining = false;
-    this.#pump();
-  }
-
   async #onNotification(message: NodeNotification, seq: number): Promise<void> {
-    if (message.method in SIGN_REPLY_METHODS) {
-      return this.#onSignRequest(message.method as SignRequestMethod, message.params.data as SignRequest, seq);
+    if (isSignRequest(message.method)) {
+      return this.#desk.answer(message.method, message.params.data as SignRequest, seq);
     }
     switch (message.method) {
       case 'channels.info':
@@ -450,12 +440,7 @@ export class Channel {
 
   #onInvalid(error: ChannelError, raw: RpcError | undefined, seq: number): void {
     const method = raw?.method;
-    // A sign request we cannot even read is still a sign request: it gets its refusal, not silence.
-    if (method !== undefined && method in SIGN_REPLY_METHODS) {
-      const round = this.#openRound(method as SignRequestMethod, seq);
-      this.#events.emit('error', error);
-      return this.#refuse(round, AbortCode.MALFORMED_TX, error.message);
-    }
+    if (method !== undefined && isSignRequest(method)) return this.#desk.refuseUnreadable(method, seq, error);
     // `channels.error` is how the node says why it failed a signed tx (a conflict follows).
     const request = raw?.request as { params?: { data?: { message?: unknown } } } | undefined;
     if (method === 'channels.error') {
@@ -465,116 +450,19 @@ export class Channel {
   }
 
   #view(): ChannelView {
-    return { role: this.role, networkId: this.networkId, terms: this.terms, channelId: this.#channelId, latest: this.#latest };
-  }
-
-  /** A sign request opens the node's next signing round; one still open has ended unannounced. */
-  #openRound(method: SignRequestMethod, seq: number): SigningRound {
-    if (this.#round) this.#abandonRound(this.#round, `the node sent ${method} before ending the previous signing round`);
-    const peer = isPeerProposal(method);
-    const current = this.#ops.current;
-    const op = !peer && current?.phase === 'requested' && current.signMethod === method ? current : undefined;
-    const round: SigningRound = { seq, method, peer, op };
-    this.#round = round;
-    this.#status.move('signing');
-    return round;
-  }
-
-  async #onSignRequest(method: SignRequestMethod, data: SignRequest, seq: number): Promise<void> {
-    const round = this.#openRound(method, seq);
-    const { peer, op } = round;
-    if (peer) this.#events.emit('proposal', { method, tx: data.signed_tx, updates: data.updates });
-
-    if (!this.#expects(round)) return this.#refuse(round, AbortCode.UNEXPECTED_REQUEST, `${method} for nothing this client asked for`);
-    const check = checkSignRequest(method, this.#view(), data.signed_tx, data.updates, op?.expectation ?? { kind: 'none' });
-    if (!check.ok) return this.#refuse(round, check.code, check.reason);
-    const { inner, next, channelId } = check.value;
-
-    const context: SignContext = { method, role: this.role, networkId: this.networkId, channelId: channelId ?? this.#channelId, tx: inner, updates: data.updates, own: !peer };
-    const outcome = await this.#callSigner(data.signed_tx, context);
-    if (typeof outcome !== 'string') {
-      if ('reason' in outcome) return this.#refuse(round, outcome.abort, outcome.reason);
-      if (isValidAbortCode(outcome.abort)) return this.#refuse(round, outcome.abort);
-      return this.#refuse(round, AbortCode.SIGNER_FAILED, `the signer's abort code ${String(outcome.abort)} is not in 1..65535`);
-    }
-    // The check verified the peer's signature on its proposals; only ours is left to verify.
-    const request: Verified = { tx: data.signed_tx, signers: peer ? [peerAccount(this)] : [] };
-    const problem = checkSignerResult(request, outcome, this.networkId, myAccount(this), isBuiltInSigner(this.#signer));
-    if (problem) return this.#refuse(round, AbortCode.SIGNER_FAILED, problem);
-    round.verified = { tx: outcome, signers: [...request.signers, myAccount(this)] };
-
-    if (channelId) this.#channelId = channelId;
-    if (next) {
-      round.next = { ...next, tx: outcome };
-      // The record comes first: a signature that completes a state is never sent unrecorded.
-      try {
-        await this.#save(round.next);
-      } catch (e) {
-        this.#events.emit('error', e as ChannelError);
-        return this.#refuse(round, AbortCode.STORE_FAILED, 'the store could not record the state this signature completes');
-      }
-    }
-    if (op) op.phase = 'signed';
-    this.#replyToSign(method, { signed_tx: outcome });
-    this.#status.move(channelId ? 'awaiting_locked' : 'awaiting_ack');
-  }
-
-  /** Whether this client can accept the round's sign request at all. */
-  #expects(round: SigningRound): boolean {
-    if (round.peer || round.op) return true;
-    // The create tx, once: the initiator signs first, the responder co-signs.
-    if (round.method === 'channels.sign.initiator_sign') return this.role === 'initiator' && this.#latest === undefined;
-    if (round.method === 'channels.sign.responder_sign') return this.role === 'responder' && this.#latest === undefined;
-    return UNASKED_OWN.has(round.method);
-  }
-
-  async #callSigner(tx: Encoded<'tx'>, context: SignContext): Promise<SignOutcome | { abort: AbortCode; reason: string }> {
-    try {
-      return await withTimeout(Promise.resolve(this.#signer.sign(tx, context)), this.#timeouts.sign, 'the signer');
-    } catch (e) {
-      return { abort: AbortCode.SIGNER_FAILED, reason: `the signer failed: ${(e as Error).message}` };
-    }
-  }
-
-  /** Answers the sign request with an abort code; the node ends the round (conflict or `aborted_update`). */
-  #refuse(round: SigningRound, code: number, reason?: string): void {
-    const error = reason === undefined ? undefined : new RefusedError(round.method, code, reason);
-    round.refusal = { code, ...(error && { error }) };
-    if (error) this.#events.emit('refused', error);
-    this.#replyToSign(round.method, { error: code });
-  }
-
-  #replyToSign(method: SignRequestMethod, reply: SignReply): void {
-    this.#session
-      .request(SIGN_REPLY_METHODS[method], reply, { timeoutMs: this.#timeouts.request })
-      .catch((error: ChannelError) => this.#enqueue(() => this.#events.emit('error', error)));
-  }
-
-  /** Ends the open signing round; the channel is back at its last co-signed state. */
-  #endRound(round: SigningRound): void {
-    if (this.#round !== round) return;
-    this.#round = undefined;
-    this.#status.move(this.#closing ? 'closing' : 'open');
-  }
-
-  /** The node moved on without ending the round: whatever it was for has failed. */
-  #abandonRound(round: SigningRound, why: string): void {
-    this.#endRound(round);
-    const error = new ChannelError(ChannelErrorKind.PROTOCOL, why);
-    if (round.op) this.#ops.settle(round.op, { error });
-    this.#events.emit('error', error);
+    return { role: this.role, networkId: this.networkId, terms: this.terms, channelId: this.#channelId, latest: this.#states.latest };
   }
 
   async #onConflict(data: Conflict, seq: number): Promise<void> {
-    const round = this.#round;
+    const round = this.#desk.round;
     const victims = conflictVictims(round, this.#ops.current, seq);
     this.#events.emit('conflict', { round: data.round, code: data.error_code, message: data.error_msg, stray: round === undefined });
-    if (this.#latest && data.round !== this.#latest.round) {
-      this.#events.emit('error', new ChannelError(ChannelErrorKind.PROTOCOL, `the node fell back to round ${data.round}, but the last co-signed round here is ${this.#latest.round}`));
+    if (this.#states.latest && data.round !== this.#states.latest.round) {
+      this.#events.emit('error', new ChannelError(ChannelErrorKind.PROTOCOL, `the node fell back to round ${data.round}, but the last co-signed round here is ${this.#states.latest.round}`));
     }
     if (!round) return;
-    this.#endRound(round);
-    await this.#dropPending();
+    this.#desk.end(round);
+    await this.#states.dropPending();
     for (const op of victims) {
       const ours = op === round.op ? round.refusal : undefined;
       const error = ours?.error ?? new ConflictError(data.round, data.error_code, data.error_msg, ours !== undefined && ours.code === data.error_code);
@@ -591,19 +479,19 @@ export class Channel {
         const resumed = this.#resuming && info.fsm_id === this.#fsmId;
         const changed = info.fsm_id !== this.#fsmId;
         this.#fsmId = info.fsm_id;
-        if (changed && this.#latest) await this.#saveOrReport(this.#pending);
+        if (changed && this.#states.latest) await this.#states.saveOrReport(this.#states.pending);
         if (resumed) await this.#syncWithRunningFsm();
         return;
       }
       case 'open':
         this.#openSeen = true;
-        if (!this.#round) this.#status.move('open');
+        if (!this.#desk.round) this.#status.move('open');
         return this.#checkReady();
       case 'aborted_update':
         return this.#onAborted();
       case 'closing':
         this.#closing = true;
-        if (!this.#round) this.#status.move('closing');
+        if (!this.#desk.round) this.#status.move('closing');
         return;
       case 'closed_confirmed':
         this.#status.move('closed');
@@ -623,23 +511,23 @@ export class Channel {
 
   /** `aborted_update` (nodes since late 2019): our refusal ended the round, without a conflict. */
   async #onAborted(): Promise<void> {
-    const round = this.#round;
+    const round = this.#desk.round;
     if (!round?.refusal) {
       this.#events.emit('error', new ChannelError(ChannelErrorKind.PROTOCOL, 'aborted_update without a refused signing round'));
       return;
     }
-    this.#endRound(round);
-    await this.#dropPending();
+    this.#desk.end(round);
+    await this.#states.dropPending();
     const { code, error } = round.refusal;
     if (round.op) this.#ops.settle(round.op, { error: error ?? new ConflictError(this.round, code, conflictMessage(code), true) });
   }
 
   #onOnChainTx(tx: OnChainTx): void {
     this.#events.emit('onChainTx', tx);
-    const round = this.#round;
+    const round = this.#desk.round;
     const completion = round?.op?.completion;
     if (round?.op && completion?.kind === 'on_chain' && completion.txType === tx.type) {
-      this.#endRound(round);
+      this.#desk.end(round);
       this.#ops.settle(round.op, { value: tx.tx });
     }
     if (tx.info === 'can_slash' && this.#autoSlash) {
@@ -649,60 +537,21 @@ export class Channel {
 
   /** A co-signed state from the node: adopted once both signatures check and we know its balances. */
   async #onUpdate(tx: Encoded<'tx'>, node?: NodeOffChainState): Promise<void> {
-    const adopted = await this.#adoptCoSigned(tx, node);
+    const adopted = await this.#states.adopt(tx, this.#desk.round, node);
     // Reestablished at our last confirmed state: what we signed after it never went through.
-    if (adopted && !adopted.fresh && !this.#round) await this.#dropPending();
+    if (adopted && !adopted.fresh && !this.#desk.round) await this.#states.dropPending();
     if (adopted?.fresh) {
-      const round = this.#round;
+      const round = this.#desk.round;
       const ours = round?.next !== undefined && sameTransaction(round.next.tx, tx);
-      if (round && ours) this.#endRound(round);
+      if (round && ours) this.#desk.end(round);
       this.#events.emit('state', adopted.state, ours && round?.peer === false);
       if (ours && round?.op?.completion.kind === 'round') this.#ops.settle(round.op, { value: adopted.state.round });
     }
     this.#checkReady();
   }
 
-  /** Verifies a co-signed tx and makes it the latest state; undefined (and an error event) if it does not check. */
-  async #adoptCoSigned(tx: Encoded<'tx'>, node?: NodeOffChainState): Promise<{ state: CoSignedState; fresh: boolean } | undefined> {
-    if (!signedBy(tx, this.networkId, [this.terms.initiatorId, this.terms.responderId], this.#round?.verified)) {
-      this.#events.emit('error', new ChannelError(ChannelErrorKind.PROTOCOL, 'the node reported a state that is not signed by both participants'));
-      return undefined;
-    }
-    const latest = this.#latest;
-    if (latest && sameTransaction(latest.tx, tx)) return { state: latest, fresh: false };
-    const known = [this.#round?.next, this.#pending].find((s) => s !== undefined && sameTransaction(s.tx, tx));
-    const next = known ? { round: known.round, tx, state: known.state } : await this.#recoverState(tx, node);
-    if (next === undefined) return undefined;
-    if (this.#latest && next.round <= this.#latest.round) {
-      this.#events.emit('error', new ChannelError(ChannelErrorKind.PROTOCOL, `the node reported round ${next.round}, older than the co-signed round ${this.#latest.round}`));
-      return undefined;
-    }
-    this.#latest = next;
-    await this.#saveOrReport(undefined);
-    return { state: next, fresh: true };
-  }
-
-  /**
-   * A co-signed state this client did not see coming (after reestablishing from an older record):
-   * its balances come from the node's trees, which must hash to the tx's state hash.
-   */
-  async #recoverState(tx: Encoded<'tx'>, node?: NodeOffChainState): Promise<CoSignedState | undefined> {
-    const fail = (why: string): undefined => {
-      this.#events.emit('error', new ChannelError(ChannelErrorKind.PROTOCOL, `cannot adopt the co-signed state the node reported: ${why}`));
-      return undefined;
-    };
-    try {
-      node ??= await this.#request('channels.get.offchain_state', {});
-    } catch (e) {
-      return fail((e as Error).message);
-    }
-    if (!sameTransaction(node.signed_tx, tx)) return fail("the node's current state is another one");
-    const recovered = stateFromTrees(node);
-    return typeof recovered === 'string' ? fail(recovered) : { ...recovered, tx };
-  }
-
   async #onLeave(tx: Encoded<'tx'>): Promise<void> {
-    const adopted = await this.#adoptCoSigned(tx);
+    const adopted = await this.#states.adopt(tx, this.#desk.round);
     if (adopted === undefined) {
       this.#leaving?.reject(new ChannelError(ChannelErrorKind.PROTOCOL, 'the node left with a state that does not check'));
       return;
@@ -722,12 +571,12 @@ export class Channel {
     }
     await this.#onUpdate(node.signed_tx, node);
     this.#openSeen = true;
-    if (!this.#round) this.#status.move(this.#closing ? 'closing' : 'open');
+    if (!this.#desk.round) this.#status.move(this.#closing ? 'closing' : 'open');
     this.#checkReady();
   }
 
   #checkReady(): void {
-    if (this.#openSeen && this.#latest && !this.#round) this.#ready.resolve();
+    if (this.#openSeen && this.#states.latest && !this.#desk.round) this.#ready.resolve();
   }
 
   #onClose(code: number, reason: string): void {
@@ -735,7 +584,7 @@ export class Channel {
     this.#session.close(error);
     this.#ready.reject(error);
     // Messages that arrived before the close are handled first: they may complete an operation.
-    this.#enqueue(() => {
+    this.#inbox.enqueue(() => {
       this.#ops.failAll(error);
       this.#leaving?.reject(error);
       if (!isTerminal(this.status)) this.#status.move(this.#ending());
@@ -746,32 +595,4 @@ export class Channel {
   #ending(): ChannelStatus {
     return this.#closing ? 'closed' : this.#left ? 'left' : 'disconnected';
   }
-
-  // ——— persistence ———
-
-  /** Records the latest state, and `pending` (a state we are about to sign or just signed) if given. */
-  async #save(pending?: CoSignedState): Promise<void> {
-    const channelId = this.#channelId;
-    const state = this.#latest ?? pending;
-    if (channelId !== undefined && state !== undefined) {
-      const { role, networkId, terms } = this;
-      await this.#store.save(recordOf({ channelId, role, networkId, terms, fsmId: this.#fsmId, state, pending }));
-    }
-    this.#pending = pending;
-  }
-
-  /** The node fell back: what we signed in the round is not a state to resume from. */
-  async #dropPending(): Promise<void> {
-    if (this.#pending !== undefined) await this.#saveOrReport(undefined);
-  }
-
-  /** Saves where a failure only needs reporting: no signature waits on it. */
-  async #saveOrReport(pending: CoSignedState | undefined): Promise<void> {
-    try {
-      await this.#save(pending);
-    } catch (e) {
-      this.#events.emit('error', e as ChannelError);
-    }
-  }
 }
-
