@@ -40,7 +40,8 @@ import { isSignRequest, SigningDesk } from './signing.js';
 import { conflictVictims } from './signing-round.js';
 import { isTerminal, StatusMachine, type ChannelStatus } from './state-machine.js';
 import { fromStored } from './store/record.js';
-import { MemoryStore, type ChannelRecord, type ChannelStore } from './store/store.js';
+import { defaultStore } from './store/default-store.js';
+import type { ChannelRecord, ChannelStore } from './store/store.js';
 import { connectWebSocket, type Transport, type TransportFactory } from './transport.js';
 
 interface ChannelInit {
@@ -159,12 +160,13 @@ export class Channel {
 
   /** Resumes a channel from the last co-signed state in `store`; resolves once the node reports it open. */
   static async reestablish(options: ReestablishOptions): Promise<Channel> {
-    const record = await options.store.load(options.channelId);
+    const store = options.store ?? defaultStore();
+    const record = await store.load(options.channelId);
     if (!record) throw new ChannelError(ChannelErrorKind.NOT_ALLOWED, `the store has no record of ${options.channelId}`);
     if (options.networkId !== undefined && options.networkId !== record.networkId) {
       throw new ChannelError(ChannelErrorKind.NOT_ALLOWED, `the record is for network ${record.networkId}, not ${options.networkId}`);
     }
-    const channel = new Channel({ ...Channel.#common(options), role: record.role, networkId: record.networkId, terms: record.terms, record });
+    const channel = new Channel({ ...Channel.#common({ ...options, store }), role: record.role, networkId: record.networkId, terms: record.terms, record });
     // A pending state both signed is newer than the confirmed one; one only we signed is not a state yet.
     const both = [record.terms.initiatorId, record.terms.responderId];
     const offChainTx = record.pending && signedBy(record.pending.tx, record.networkId, both) ? record.pending.tx : record.state.tx;
@@ -176,7 +178,7 @@ export class Channel {
   static #common(options: OpenOptions | ReestablishOptions): Omit<ChannelInit, 'role' | 'networkId' | 'terms'> {
     return {
       signer: options.signer,
-      store: options.store ?? new MemoryStore(),
+      store: options.store ?? defaultStore(),
       timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
       retry: options.retry,
       autoSlash: options.autoSlash ?? true,

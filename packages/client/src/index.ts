@@ -9,6 +9,7 @@ export { AbortCode, ChannelError, ChannelErrorKind, ConflictError, isChannelErro
 export { retryDelay, type RetryPolicy } from './retry.js';
 export { MemoryStore, type ChannelRecord, type ChannelStore, type StoredState } from './store/store.js';
 export { FileStore } from './store/file-store.js';
+export { DEFAULT_STORE_DIRECTORY, defaultStore } from './store/default-store.js';
 export { connectWebSocket, type Transport, type TransportFactory, type TransportHandlers } from './transport.js';
 export { Emitter, type EventMap, type Listener } from './emitter.js';
 // The key handling a participant needs, so a client needs no second import to get going.

@@ -36,7 +36,10 @@ export interface CommonOptions extends NodeOptions {
   /** The node's channel endpoint, e.g. `ws://localhost:3014/channel`. */
   readonly url: string;
   readonly signer: Signer;
-  /** Defaults to a `MemoryStore`; use a `FileStore` to survive restarts. */
+  /**
+   * Where co-signed states are kept. In Node it defaults to a `FileStore` in `.ch-channels/` of
+   * the working directory; elsewhere it is required. `MemoryStore` keeps nothing across restarts.
+   */
   readonly store?: ChannelStore;
   readonly timeouts?: Partial<Timeouts>;
   /** Retry updates that lost a race; off by default. */
@@ -56,8 +59,8 @@ export interface OpenOptions extends CommonOptions, Omit<ChannelTerms, 'pushAmou
 
 export interface ReestablishOptions extends CommonOptions {
   readonly channelId: Encoded<'ch'>;
-  /** Must hold the channel's record: the last co-signed state is taken from it. */
-  readonly store: ChannelStore;
+  /** Must hold the channel's record: the last co-signed state is taken from it. Same default as `open`. */
+  readonly store?: ChannelStore;
   /** Checked against the stored record's, if given. */
   readonly networkId?: string;
 }

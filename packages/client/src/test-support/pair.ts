@@ -7,6 +7,7 @@ import { startNode, type ProfileName, type RunningNode } from '@ch/node';
 import { Channel } from '../channel.js';
 import type { OpenOptions } from '../options.js';
 import { secretKeySigner } from '../signer.js';
+import { MemoryStore } from '../store/store.js';
 
 import { NETWORK_ID, SEED_TERMS } from './terms.js';
 
@@ -41,6 +42,8 @@ export function openOptions(node: RunningNode, i: KeyPair, r: KeyPair, role: 'in
     port: 13179,
     minimumDepth: 0,
     signer: secretKeySigner(key.secretKey),
+    // Tests that are about persistence pass their own; the default would write to the working directory.
+    store: new MemoryStore(),
     timeouts: { open: 20_000, update: 20_000 },
     ...side,
   };

@@ -9,6 +9,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { Channel } from '../channel.js';
 import type { OpenOptions } from '../options.js';
 import { secretKeySigner } from '../signer.js';
+import { MemoryStore } from '../store/store.js';
 import { NETWORK_ID, SEED_TERMS } from './terms.js';
 import { MessageInbox } from '../../../../tools/message-inbox.js';
 
@@ -156,6 +157,7 @@ export async function openScripted(options: Partial<OpenOptions> & { keys?: { i?
     responderId: r.publicKey,
     ...SEED_TERMS,
     signer: secretKeySigner(i.secretKey),
+    store: new MemoryStore(),
     ...open,
     timeouts: { open: 5000, update: 5000, ...open.timeouts },
   });

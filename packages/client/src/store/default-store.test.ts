@@ -1,0 +1,50 @@
+/**
+ * Without a `store` option a channel keeps its co-signed states in `.ch-channels/` of the working
+ * directory, and reestablishing without one finds them there.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, expect, test } from 'vitest';
+import { Channel } from '../channel.js';
+import { secretKeySigner } from '../signer.js';
+import { openPair, type Pair } from '../test-support/pair.js';
+import { DEFAULT_STORE_DIRECTORY, defaultStore } from './default-store.js';
+import { FileStore } from './file-store.js';
+import { MemoryStore } from './store.js';
+
+let pair: Pair | undefined;
+const files: string[] = [];
+afterEach(async () => {
+  await pair?.close();
+  pair = undefined;
+  for (const file of files.splice(0)) rmSync(file, { force: true });
+});
+
+test('the default store is a FileStore in the working directory', () => {
+  const store = defaultStore();
+  expect(store).toBeInstanceOf(FileStore);
+  expect((store as FileStore).directory).toBe(`${process.cwd()}/${DEFAULT_STORE_DIRECTORY}`);
+});
+
+test('a channel opened without a store can be reestablished without one', async () => {
+  const responderStore = new MemoryStore();
+  pair = await openPair('current', { initiator: { store: undefined, keepRunning: false }, responder: { store: responderStore, keepRunning: false } });
+  const { initiator: I, responder: R, i, r, node } = pair;
+  const channelId = I.channelId!;
+  files.push(join(process.cwd(), DEFAULT_STORE_DIRECTORY, `${channelId}.msgpack`));
+  expect(await I.transfer(i.publicKey, r.publicKey, 5n)).toBe(2n);
+  expect((await defaultStore().load(channelId))?.state.round).toBe(2n);
+
+  await Promise.all([I.leave(), R.leave()]);
+  const back = await Promise.all([
+    Channel.reestablish({ url: node.url, channelId, signer: secretKeySigner(i.secretKey), port: 13179 }),
+    Channel.reestablish({ url: node.url, channelId, store: responderStore, signer: secretKeySigner(r.secretKey), port: 13179 }),
+  ]);
+  try {
+    expect(back.map((c) => c.round)).toEqual([2n, 2n]);
+    expect(await back[0]!.transfer(i.publicKey, r.publicKey, 1n)).toBe(3n);
+    expect((await defaultStore().load(channelId))?.state.round).toBe(3n);
+  } finally {
+    for (const c of back) c.disconnect();
+  }
+});
