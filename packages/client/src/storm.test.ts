@@ -4,7 +4,8 @@
  * ConflictError, nothing else), both clients and the node hold the same co-signed state, and no
  * token was created or lost.
  *
- * STORM_SIZE can be raised with CH_STORM (e.g. CH_STORM=10000); the time it took is printed.
+ * 10,000 transfers per case by default, as the issue asks (the four cases take about a minute on
+ * two cores); CH_STORM sets another size, CH_STORM_SEED replays a run. The time taken is printed.
  */
 import { encode } from '@ch/codec';
 import type { ProfileName } from '@ch/node';
@@ -13,7 +14,7 @@ import { ConflictError } from './errors.js';
 import { openPair, SEED_TERMS, type Pair } from './test-support/pair.js';
 import { seededRandom } from '../../../tools/seeded-random.js';
 
-const STORM_SIZE = Number(process.env.CH_STORM ?? 1000);
+const STORM_SIZE = Number(process.env.CH_STORM ?? 10_000);
 
 let pair: Pair | undefined;
 afterEach(async () => {
@@ -25,7 +26,7 @@ afterEach(async () => {
 /** All at once (every proposal races), or started at random moments over `spreadMs` (a mix of races, acks and clean rounds). */
 const SHAPES = [
   { name: 'all at once', spreadMs: 0 },
-  { name: 'spread over time', spreadMs: STORM_SIZE * 5 },
+  { name: 'spread over time', spreadMs: STORM_SIZE * 2 },
 ] as const;
 
 describe.each<ProfileName>(['seed', 'current'])('conflict storm, node profile %s', (profile) => {
