@@ -83,6 +83,8 @@ export class Channel {
   #leaving: Deferred<Encoded<'tx'>> | undefined;
   /** Constructed from a stored record to reestablish. */
   readonly #resuming: boolean;
+  /** Back with a running FSM, which may still wait for a signature asked of the session that died. */
+  #unseenRound = false;
 
   private constructor(init: ChannelInit) {
     this.role = init.role;
@@ -413,6 +415,7 @@ export class Channel {
 
   async #onNotification(message: NodeNotification, seq: number): Promise<void> {
     if (isSignRequest(message.method)) {
+      this.#unseenRound = false;
       return this.#desk.answer(message.method, message.params.data as SignRequest, seq);
     }
     switch (message.method) {
@@ -457,16 +460,18 @@ export class Channel {
 
   async #onConflict(data: Conflict, seq: number): Promise<void> {
     const round = this.#desk.round;
-    const victims = conflictVictims(round, this.#ops.current, seq);
-    this.#events.emit('conflict', { round: data.round, code: data.error_code, message: data.error_msg, stray: round === undefined });
+    const victims = conflictVictims(round, this.#ops.current, seq, this.#unseenRound);
+    this.#unseenRound = false;
+    this.#events.emit('conflict', { round: data.round, code: data.error_code, message: data.error_msg, stray: round === undefined && victims.length === 0 });
     if (this.#states.latest && data.round !== this.#states.latest.round) {
       this.#events.emit('error', new ChannelError(ChannelErrorKind.PROTOCOL, `the node fell back to round ${data.round}, but the last co-signed round here is ${this.#states.latest.round}`));
     }
-    if (!round) return;
-    this.#desk.end(round);
-    await this.#states.dropPending();
+    if (round) {
+      this.#desk.end(round);
+      await this.#states.dropPending();
+    }
     for (const op of victims) {
-      const ours = op === round.op ? round.refusal : undefined;
+      const ours = op === round?.op ? round.refusal : undefined;
       const error = ours?.error ?? new ConflictError(data.round, data.error_code, data.error_msg, ours !== undefined && ours.code === data.error_code);
       this.#ops.settle(op, { error });
     }
@@ -482,7 +487,10 @@ export class Channel {
         const changed = info.fsm_id !== this.#fsmId;
         this.#fsmId = info.fsm_id;
         if (changed && this.#states.latest) await this.#states.saveOrReport(this.#states.pending);
-        if (resumed) await this.#syncWithRunningFsm();
+        if (resumed) {
+          this.#unseenRound = true;
+          await this.#syncWithRunningFsm();
+        }
         return;
       }
       case 'open':

@@ -4,7 +4,7 @@
  * and the channel goes on. The death is simulated in-process: at the chosen step the client's
  * socket drops and it never acts again (its store stops answering), as a killed process would.
  *
- * TODO(crash-safety): the same matrix with a child process killed by SIGKILL.
+ * The same with real deaths, a child process killed by SIGKILL: crash-process.test.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -36,9 +36,12 @@ export interface SigningRound {
   refusal?: { readonly code: number; readonly error?: RefusedError };
 }
 
-/** The operations a conflict at `conflictSeq` ends, given the round open when it arrived. */
-export function conflictVictims(round: SigningRound | undefined, current: Operation | undefined, conflictSeq: number): Operation[] {
-  if (round === undefined) return [];
+/**
+ * The operations a conflict at `conflictSeq` ends, given the round open when it arrived.
+ * `unseenRound`: the node may have a round open that this client never saw (see `droppedRequest`).
+ */
+export function conflictVictims(round: SigningRound | undefined, current: Operation | undefined, conflictSeq: number, unseenRound = false): Operation[] {
+  if (round === undefined) return unseenRound ? droppedRequest(current, conflictSeq) : [];
   const victims: Operation[] = [];
   if (round.op && round.op.phase !== 'settled') victims.push(round.op);
   const raced =
@@ -51,4 +54,15 @@ export function conflictVictims(round: SigningRound | undefined, current: Operat
     current.okSeq < conflictSeq;
   if (raced) victims.push(current);
   return victims;
+}
+
+/**
+ * Back with an FSM that kept running, the node may still wait for a signature its sign request
+ * asked of the session that died. An update requested now is answered "ok" and dropped, and the
+ * conflict that ends the unseen round ends it too. Only then: elsewhere a conflict with no round
+ * open is a straggler, which may even land between a served request's "ok" and its sign request.
+ */
+function droppedRequest(current: Operation | undefined, conflictSeq: number): Operation[] {
+  const dropped = current?.phase === 'requested' && current.okSeq !== undefined && current.okSeq < conflictSeq;
+  return dropped ? [current] : [];
 }
