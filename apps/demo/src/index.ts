@@ -1,25 +1,67 @@
 #!/usr/bin/env node
-/**
- * `pnpm demo`: until the channel demo lands, a tour of the seed transcript's transactions.
- * usage: ch-demo [path/to/seed.json]
- */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { seedSteps } from './seed.js';
+/** `pnpm demo` / `ch-demo`: see `--help` (args.ts) and the README. */
+import { writeFileSync } from 'node:fs';
+import { HELP, parseDemoArgs, type DemoOptions } from './args.js';
+import { paletteFor } from './colour.js';
+import { toMarkdown } from './markdown.js';
+import { finale, livePrinter, resultsJson } from './output.js';
+import { Progress } from './progress.js';
+import { runScenario, type StepResult } from './runner.js';
+import { SCENARIOS } from './scenarios.js';
+import { Recorder } from './transcript.js';
 
-const defaultSeed = fileURLToPath(new URL('../../../../shared/transcripts/seed/000_16b59c4208d5b87d.json', import.meta.url));
-const path = process.argv[2] ?? defaultSeed;
-// Only strings are read from the transcript, so plain JSON.parse loses nothing that matters here.
-const transcript = JSON.parse(readFileSync(path, 'utf8')) as { steps: Parameters<typeof seedSteps>[0] };
-const short = (s: string) => `${s.slice(0, 11)}…`;
-
-console.log(`Seed transcript: ${path}\n`);
-let mismatches = 0;
-for (const step of seedSteps(transcript.steps)) {
-  const derived = step.derivedStateHash === undefined ? '' : step.derivedStateHash === step.stateHash ? '  = re-derived from balances' : '  ≠ re-derived!';
-  if (step.derivedStateHash !== undefined && step.derivedStateHash !== step.stateHash) mismatches++;
-  const signers = step.signers.length ? `signed by ${step.signers.map(short).join(', ')}` : 'unsigned';
-  console.log(`${step.actor.padEnd(9)} ${step.method.padEnd(20)} round ${step.round}  ${short(step.stateHash)}${derived}  ${signers}`);
+async function main(options: DemoOptions): Promise<void> {
+  if (options.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  if (options.list) {
+    const width = Math.max(...SCENARIOS.map((s) => s.name.length));
+    for (const s of SCENARIOS) process.stdout.write(`${s.name.padEnd(width)}  ${s.description}\n`);
+    return;
+  }
+  const palette = paletteFor(process.stdout);
+  const progress = new Progress(process.stderr);
+  const write = (text: string) => {
+    progress.clear();
+    process.stdout.write(text);
+  };
+  // With --json, stdout carries the JSON alone.
+  const printer = options.json ? undefined : livePrinter(write, palette, options.quiet);
+  const recorder = new Recorder();
+  recorder.onEntry((entry) => printer?.entry(entry));
+  let previous: StepResult | undefined;
+  const result = await runScenario(options.scenario, options.node, {
+    recorder,
+    beforeStep(step, setup) {
+      printer?.beforeStep(step, setup);
+      if (step.waits) progress.start(step.waits);
+    },
+    afterStep(stepResult) {
+      progress.stop();
+      printer?.afterStep(stepResult, previous);
+      previous = stepResult;
+    },
+  }).finally(() => progress.stop());
+  if (options.transcript !== undefined) writeFileSync(options.transcript, toMarkdown(recorder.entries));
+  write(options.json ? resultsJson(result) : finale(result, palette));
 }
-console.log(`\n${mismatches === 0 ? 'Every proposed state hash matches the balances it claims.' : `${mismatches} state hashes do not match!`}`);
-process.exitCode = mismatches === 0 ? 0 : 1;
+
+// `ch-demo | head`: a reader that stops reading ends the demo quietly.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(0);
+});
+
+let options: DemoOptions;
+try {
+  options = parseDemoArgs(process.argv.slice(2));
+} catch (e) {
+  process.stderr.write(`ch-demo: ${(e as Error).message}\n(ch-demo --help explains the options)\n`);
+  process.exit(2);
+}
+main(options).catch((e: unknown) => {
+  // One line, no stack: what failed and, for a step, which one.
+  process.stderr.write(`ch-demo: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});
