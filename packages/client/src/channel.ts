@@ -6,7 +6,7 @@
  * wait for the signer or the store before the next message is looked at. Replies to requests are
  * matched by the RPC session as they arrive and never wait behind that queue.
  */
-import { encode, poiHash, type Encoded } from '@ch/codec';
+import { encode, poiHash, Tag, type Encoded } from '@ch/codec';
 import {
   conflictMessage,
   SIGN_REPLY_METHODS,
@@ -23,7 +23,7 @@ import {
   type SignRequestMethod,
 } from '@ch/rpc';
 import type { ChannelEvents } from './channel-events.js';
-import { sameTransaction, signedBy, type ChannelTerms, type ChannelView, type CoSignedState, type Expectation } from './checks.js';
+import { sameTransaction, signedBy, unwrap, type ChannelTerms, type ChannelView, type CoSignedState, type Expectation } from './checks.js';
 import { CoSignedStates } from './co-signed-states.js';
 import { deferred, withTimeout, type Deferred } from './deadlines.js';
 import { Emitter, type Listener } from './emitter.js';
@@ -54,6 +54,8 @@ interface ChannelInit {
   readonly retry: RetryPolicy | undefined;
   readonly autoSlash: boolean;
   readonly record?: ChannelRecord;
+  /** The record's state is the create tx only we signed: the channel never opened, that state is still pending. */
+  readonly unopened?: boolean;
 }
 
 export class Channel {
@@ -121,8 +123,8 @@ export class Channel {
         nodeState: () => this.#request('channels.get.offchain_state', {}),
         report,
       },
-      record && fromStored(record.state),
-      record?.pending && fromStored(record.pending),
+      record && !init.unopened ? fromStored(record.state) : undefined,
+      record && (init.unopened ? fromStored(record.state) : record.pending && fromStored(record.pending)),
     );
     this.#desk = new SigningDesk({
       signer: init.signer,
@@ -168,10 +170,14 @@ export class Channel {
     if (options.networkId !== undefined && options.networkId !== record.networkId) {
       throw new ChannelError(ChannelErrorKind.NOT_ALLOWED, `the record is for network ${record.networkId}, not ${options.networkId}`);
     }
-    const channel = new Channel({ ...Channel.#common({ ...options, store }), role: record.role, networkId: record.networkId, terms: record.terms, record });
     // A pending state both signed is newer than the confirmed one; one only we signed is not a state yet.
     const both = [record.terms.initiatorId, record.terms.responderId];
-    const offChainTx = record.pending && signedBy(record.pending.tx, record.networkId, both) ? record.pending.tx : record.state.tx;
+    // Reconnecting before the channel opened (sc_ws_reconnect_early), the record holds only the
+    // create tx we signed: there is no co-signed state to name, and the node resumes the opening
+    // by the channel and FSM ids alone.
+    const unopened = unwrap(record.state.tx).inner.tag === Tag.ChannelCreateTx && !signedBy(record.state.tx, record.networkId, both);
+    const channel = new Channel({ ...Channel.#common({ ...options, store }), role: record.role, networkId: record.networkId, terms: record.terms, record, unopened });
+    const offChainTx = record.pending && signedBy(record.pending.tx, record.networkId, both) ? record.pending.tx : unopened ? undefined : record.state.tx;
     const query = reestablishQuery(record.role, record.channelId, offChainTx, record.fsmId, options);
     await channel.#connect(options.transport, withQuery(options.url, query), 'reestablishing');
     return channel;
@@ -188,18 +194,19 @@ export class Channel {
   }
 
   async #connect(factory: TransportFactory | undefined, url: string, next: ChannelStatus): Promise<void> {
+    // The node may speak before the transport is handed over: its first message says we are connected.
+    const onMessage = (text: string) => {
+      if (this.status === 'connecting') this.#status.move(next);
+      this.#session.receive(text);
+    };
     try {
-      this.#transport = await (factory ?? connectWebSocket)(
-        url,
-        { onMessage: (text) => this.#session.receive(text), onClose: (code, reason) => this.#onClose(code, reason) },
-        this.#timeouts.connect,
-      );
+      this.#transport = await (factory ?? connectWebSocket)(url, { onMessage, onClose: (code, reason) => this.#onClose(code, reason) }, this.#timeouts.connect);
     } catch (e) {
       this.#status.move('disconnected');
       throw e;
     }
     for (const text of this.#outbox.splice(0)) this.#transport.send(text);
-    this.#status.move(next);
+    if (this.status === 'connecting') this.#status.move(next);
     try {
       await withTimeout(this.#ready.promise, this.#timeouts.open, 'opening the channel');
     } catch (e) {
@@ -368,6 +375,14 @@ export class Channel {
   }
 
   /**
+   * Stops the node's channel process (`channels.system stop`, as every recorded session of the
+   * node's suite ends); it reports `died`. The channel stays as it is on chain and in the store.
+   */
+  async stop(): Promise<void> {
+    await this.#request('channels.system', { action: 'stop' });
+  }
+
+  /**
    * Leaves the channel open on chain and ends the session; resolves with the co-signed state the
    * node hands back (already stored), from which `Channel.reestablish` resumes.
    */
@@ -487,7 +502,9 @@ export class Channel {
         const changed = info.fsm_id !== this.#fsmId;
         this.#fsmId = info.fsm_id;
         if (changed && this.#states.latest) await this.#states.saveOrReport(this.#states.pending);
-        if (resumed) {
+        // Back before the channel opened (sc_ws_reconnect_early) there is no state to sync yet:
+        // the node goes on with the opening, and reports the co-signed create tx when open.
+        if (resumed && this.#states.latest) {
           this.#unseenRound = true;
           await this.#syncWithRunningFsm();
         }
@@ -534,6 +551,9 @@ export class Channel {
 
   #onOnChainTx(tx: OnChainTx): void {
     this.#events.emit('onChainTx', tx);
+    // A snapshot released its signing round once signed (signing.ts); its tx on chain settles it.
+    const released = this.#ops.releasedWith(tx.tx);
+    if (released) this.#ops.settle(released, { value: tx.tx });
     const round = this.#desk.round;
     const completion = round?.op?.completion;
     if (round?.op && completion?.kind === 'on_chain' && completion.txType === tx.type) {

@@ -4,7 +4,8 @@
  * caller waits at most the configured time whatever the node does.
  */
 import type { ChannelTxType, SignRequestMethod } from '@ch/rpc';
-import type { Expectation } from './checks.js';
+import type { Encoded } from '@ch/codec';
+import { sameTransaction, type Expectation } from './checks.js';
 import { TimeoutError, type ChannelError } from './errors.js';
 
 export type OperationPhase = 'queued' | 'requested' | 'signed' | 'settled';
@@ -40,6 +41,8 @@ export class OperationQueue {
   readonly #entries = new Map<Operation, Entry>();
   readonly #waiting: Operation[] = [];
   #current: Operation | undefined;
+  /** Released operations, each waiting for the tx it signed to be reported on chain. */
+  readonly #onChain = new Map<Operation, Encoded<'tx'>>();
   readonly #onSettled: () => void;
 
   /** `onSettled` runs after each settlement, e.g. to start the next operation. */
@@ -71,6 +74,21 @@ export class OperationQueue {
     return op;
   }
 
+  /**
+   * `op` signed `tx` and now only waits for it on chain, while the node takes new operations (a
+   * snapshot: the node posts it and is open again at once): the next operation may start.
+   */
+  release(op: Operation, tx: Encoded<'tx'>): void {
+    if (this.#current === op) this.#current = undefined;
+    this.#onChain.set(op, tx);
+  }
+
+  /** The released operation that signed `tx`, if any. */
+  releasedWith(tx: Encoded<'tx'>): Operation | undefined {
+    for (const [op, signed] of this.#onChain) if (sameTransaction(signed, tx)) return op;
+    return undefined;
+  }
+
   /** Settles `op` once; later outcomes for it are ignored. */
   settle(op: Operation, outcome: { value: unknown } | { error: ChannelError }): void {
     const entry = this.#entries.get(op);
@@ -79,6 +97,7 @@ export class OperationQueue {
     clearTimeout(entry.timer);
     op.phase = 'settled';
     if (this.#current === op) this.#current = undefined;
+    this.#onChain.delete(op);
     const waiting = this.#waiting.indexOf(op);
     if (waiting >= 0) this.#waiting.splice(waiting, 1);
     if ('error' in outcome) entry.reject(outcome.error);

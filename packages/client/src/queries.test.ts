@@ -22,6 +22,15 @@ describe('queries and messages', () => {
     await expect(I.ping()).resolves.toBeUndefined();
   });
 
+  test("stop ends the node's channel process: it reports died, and the client is disconnected", async () => {
+    pair = await openPair('current');
+    const { initiator: I } = pair;
+    const died = new Promise((resolve) => I.on('info', (info) => info.event === 'died' && resolve(info)));
+    await I.stop();
+    await died;
+    expect(I.status).toBe('disconnected');
+  });
+
   test('messages reach the other side as events', async () => {
     pair = await openPair('seed');
     const { initiator: I, responder: R, i, r } = pair;

@@ -61,15 +61,16 @@ export function openQuery(role: Role, terms: ChannelTerms, node: NodeOptions = {
   return new URLSearchParams(q);
 }
 
-/** The query resuming a channel from its last co-signed state. */
+/** The query resuming a channel from its last co-signed state (none when it never opened). */
 export function reestablishQuery(
   role: Role,
   channelId: Encoded<'ch'>,
-  offChainTx: Encoded<'tx'>,
+  offChainTx: Encoded<'tx'> | undefined,
   fsmId: Encoded<'ba'> | undefined,
   node: NodeOptions = {},
 ): URLSearchParams {
-  const q: Record<string, string> = { ...common(role, node), existing_channel_id: channelId, offchain_tx: offChainTx };
+  const q: Record<string, string> = { ...common(role, node), existing_channel_id: channelId };
+  if (offChainTx !== undefined) q.offchain_tx = offChainTx;
   if (fsmId !== undefined) q.existing_fsm_id = fsmId;
   return new URLSearchParams(q);
 }

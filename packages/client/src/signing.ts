@@ -89,6 +89,13 @@ export class SigningDesk {
     if (op) op.phase = 'signed';
     host.reply(method, { signed_tx: outcome });
     host.status.move(channelId ? 'awaiting_locked' : 'awaiting_ack');
+    // The node posts a snapshot and is open again at once (the node's own transcripts go on with
+    // transfers before it is mined): the round ends with our signature, and the operation waits
+    // for the tx on chain without holding up the next ones.
+    if (op?.completion.kind === 'on_chain' && op.completion.txType === 'channel_snapshot_solo_tx') {
+      this.end(round);
+      host.ops.release(op, outcome);
+    }
   }
 
   /** A sign request we cannot even read is still a sign request: it gets its refusal, not silence. */

@@ -1,0 +1,179 @@
+/**
+ * Where a transcript that begins on an already open channel begins. The node's test suite opens
+ * a group's channel once (`init_per_group.json`) and runs the group's cases on it one after the
+ * other, so a case starts at the state the previous one left. That state is rebuilt from the
+ * group's recordings: the co-signed create tx and, round by round, the co-signed txs with the
+ * updates their sign requests listed, applied to the initial balances and checked against each
+ * tx's state hash. A case whose channel was opened in no recorded file (the seed, and the Jan
+ * 2020 `update_conflict`) starts from the balances the node reports in it, at the round before
+ * its first proposal, under an unsigned stand-in tx with that state hash: the client checks the
+ * first proposal's state hash against those balances, so a wrong start shows up as a refusal.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import type { ChannelTerms } from '@ch/client';
+import { applyUpdates, buildTx, decode, encode, initialState, OffChainState, Tag, toHex, unpackTx, verifyTx, type Encoded, type OffChainUpdate } from '@ch/codec';
+import type { JsonValue } from '@ch/rpc';
+import { termsOf } from './open-options.js';
+import type { StartState } from './replay.js';
+import { innerKey, signedParts } from './signed-tx.js';
+import { isMessage, isOpen, methodOf, prefixed, readTranscript, transcriptFiles, type Json, type MessageStep, type Transcript } from './transcript.js';
+
+/** The seed is the node suite's `continuous/sc_ws_update_conflict` of Sep 2019 (protocol-facts §0). */
+const GROUP_OF_SOURCE: Readonly<Record<string, string>> = { 'seed/000_16b59c4208d5b87d.txt': 'json-rpc/continuous' };
+
+/** Sign requests whose tx sets a new off-chain round from the listed updates. */
+const ROUND_REQUESTS = new Set(['update', 'update_ack', 'deposit_tx', 'deposit_ack', 'withdraw_tx', 'withdraw_ack'].map((m) => `channels.sign.${m}`));
+
+interface RoundTx {
+  readonly round: bigint;
+  readonly stateHash: Encoded<'st'>;
+}
+
+function roundTx(tx: string): RoundTx | undefined {
+  try {
+    const outer = unpackTx(tx as Encoded<'tx'>);
+    const inner = outer.tag === Tag.SignedTx ? outer.encodedTx : outer;
+    if (inner.tag === Tag.ChannelCreateTx) return { round: 1n, stateHash: inner.stateHash };
+    return 'round' in inner && 'stateHash' in inner ? { round: inner.round, stateHash: inner.stateHash } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const big = (v: JsonValue | undefined): bigint => BigInt(v as number | bigint);
+
+function toUpdate(u: Json): OffChainUpdate {
+  switch (u.op) {
+    case 'OffChainTransfer':
+      return { op: 'OffChainTransfer', from: u.from as Encoded<'ak'>, to: u.to as Encoded<'ak'>, amount: big(u.amount) };
+    case 'OffChainDeposit':
+      return { op: 'OffChainDeposit', from: u.from as Encoded<'ak'>, amount: big(u.amount) };
+    case 'OffChainWithdrawal':
+      return { op: 'OffChainWithdrawal', to: u.to as Encoded<'ak'>, amount: big(u.amount) };
+    case 'OffChainMeta':
+      return { op: 'OffChainMeta', data: u.data as string };
+    default:
+      return { op: u.op as 'OffChainNewContract' };
+  }
+}
+
+const dataOf = (step: MessageStep): Json | undefined => (step.message.params as Json | undefined)?.data as Json | undefined;
+
+function channelIdOf(transcript: Transcript): Encoded<'ch'> | undefined {
+  for (const step of transcript.steps.filter(isMessage)) {
+    const params = step.message.params as Json | undefined;
+    const id = params?.channel_id ?? step.message.channel_id;
+    if (typeof id === 'string' && id.startsWith('ch_')) return id as Encoded<'ch'>;
+  }
+  return undefined;
+}
+
+/** The group's opening file: `init_per_group.json` in the transcript's directory or the nearest one above it. */
+function groupInit(transcript: Transcript): string | undefined {
+  const group = (transcript.source && GROUP_OF_SOURCE[transcript.source]) ?? '';
+  for (let dir = dirname(transcript.path); ; dir = dirname(dir)) {
+    const init = join(dir, group, 'init_per_group.json');
+    if (existsSync(init)) return init;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** The first round a transcript proposes, minus one: where it starts. */
+function startRound(transcript: Transcript): bigint | undefined {
+  for (const step of transcript.steps.filter(isMessage)) {
+    if (!ROUND_REQUESTS.has(methodOf(step) ?? '')) continue;
+    const tx = roundTx(dataOf(step)?.signed_tx as string);
+    if (tx) return tx.round - 1n;
+  }
+  return undefined;
+}
+
+/** Each participant's account: whose key verifies the signed txs that participant sent. */
+function participants(transcript: Transcript, accounts: readonly Encoded<'ak'>[], networkId: string): Partial<Record<'initiator' | 'responder', Encoded<'ak'>>> {
+  const out: Partial<Record<'initiator' | 'responder', Encoded<'ak'>>> = {};
+  for (const step of transcript.steps.filter(isMessage)) {
+    if (step.dir !== 'send' || out[step.actor]) continue;
+    for (const tx of prefixed(step.message, 'tx_')) {
+      if (signedParts(tx).signatures === 0) continue;
+      const signers = verifyTx(tx as Encoded<'tx'>, networkId, accounts).signers.filter((a) => a !== out.initiator && a !== out.responder);
+      if (signers.length === 1) out[step.actor] = signers[0];
+    }
+  }
+  return out;
+}
+
+/** Rebuilds the channel's co-signed state at `round` from the group's recordings. */
+function ledgerState(files: readonly Transcript[], terms: ChannelTerms, round: bigint): { tx: Encoded<'tx'>; state: OffChainState } | string | undefined {
+  const coSigned = new Map<bigint, Encoded<'tx'>>();
+  const updates = new Map<string, OffChainUpdate[]>();
+  for (const file of files) {
+    for (const step of file.steps.filter(isMessage)) {
+      const method = methodOf(step) ?? '';
+      const data = dataOf(step);
+      if (step.dir === 'recv' && method === 'channels.update' && typeof data?.state === 'string') {
+        const tx = roundTx(data.state);
+        if (tx) coSigned.set(tx.round, data.state as Encoded<'tx'>);
+      } else if (step.dir === 'recv' && ROUND_REQUESTS.has(method) && typeof data?.signed_tx === 'string') {
+        updates.set(innerKey(data.signed_tx), (data.updates as Json[]).map(toUpdate));
+      }
+    }
+  }
+  let state = initialState({ initiator: terms.initiatorId, responder: terms.responderId, ...terms });
+  for (let r = 1n; r <= round; r++) {
+    const tx = coSigned.get(r);
+    if (tx === undefined) return undefined;
+    if (r > 1n) {
+      const listed = updates.get(innerKey(tx));
+      if (listed === undefined) return `no recorded updates for the co-signed round ${r}`;
+      state = applyUpdates(state, listed, terms.channelReserve);
+    }
+    if (encode(state.stateHash(), 'st') !== roundTx(tx)!.stateHash) return `the recorded updates up to round ${r} do not hash to its co-signed tx`;
+    if (r === round) return { tx, state };
+  }
+  return undefined;
+}
+
+/**
+ * The start state of a transcript whose participants speak before opening; undefined for one
+ * that opens its channels itself, a string when no start can be found.
+ */
+export function startStateFor(transcript: Transcript, root: string, networkId: string): StartState | string | undefined {
+  const first = transcript.steps.find((s) => isOpen(s) || isMessage(s));
+  if (first === undefined || isOpen(first)) return undefined;
+  const channelId = channelIdOf(transcript);
+  const initPath = groupInit(transcript);
+  if (channelId === undefined || initPath === undefined) return 'it starts on an open channel, and no group opening (init_per_group.json) was found';
+  const init = readTranscript(initPath);
+  const open = init.steps.find(isOpen);
+  if (!open) return `${relative(root, initPath)} opens no channel`;
+  const { role: _role, ...groupTerms } = termsOf(open.query);
+  const round = startRound(transcript);
+
+  if (channelIdOf(init) === channelId) {
+    const groupDir = dirname(initPath);
+    const files = transcriptFiles(groupDir).map(readTranscript).filter((t) => channelIdOf(t) === channelId);
+    // A case that proposes nothing (failed updates, pings) depends on no round: it starts at the first.
+    const at = round ?? 1n;
+    const found = ledgerState(files, groupTerms, at);
+    if (typeof found === 'string') return found;
+    if (found) {
+      return { record: { channelId, networkId, terms: groupTerms, state: { round: at, tx: found.tx, balances: [...found.state.balances] } }, origin: `the group's co-signed round ${at}` };
+    }
+  }
+
+  // A channel opened in no recorded file: the balances the node reports in the transcript.
+  if (round === undefined) return 'it starts on a channel opened in no recorded file, and proposes nothing to start from';
+  const reply = transcript.steps.filter(isMessage).find((s) => s.dir === 'recv' && Array.isArray(s.message.result));
+  if (!reply) return 'it starts on a channel opened in no recorded file, and reports no balances';
+  const balances = (reply.message.result as Json[]).map((b): [Encoded<'ak'>, bigint] => [b.account as Encoded<'ak'>, big(b.balance)]);
+  const who = participants(transcript, balances.map(([a]) => a), networkId);
+  if (!who.initiator || !who.responder) return 'it starts on a channel opened in no recorded file, and its participants sign nothing to tell them apart';
+  const state = new OffChainState(balances.map(([account, balance]) => [toHex(decode(account, 'ak')), balance]));
+  const terms: ChannelTerms = { ...groupTerms, initiatorId: who.initiator, responderId: who.responder };
+  const tx = buildTx({ tag: Tag.ChannelOffChainTx, version: 2, channelId, round, stateHash: encode(state.stateHash(), 'st') });
+  return {
+    record: { channelId, networkId, terms, state: { round, tx, balances: [...state.balances] } },
+    origin: `round ${round} from the balances the node reports at step ${reply.index}, terms of ${relative(root, initPath)}`,
+  };
+}
