@@ -4,6 +4,7 @@
 import type { Encoded } from '@ch/codec';
 import { Chain, ChainErrorCode, fee, isChainError, type ChainOptions } from './chain/index.js';
 import type { ChainAccess } from './fsm/chain-access.js';
+import { channelOf } from './fsm/watcher.js';
 import { PROFILES, type ProfileName } from './profiles.js';
 import { serveChannels } from './ws/server.js';
 
@@ -60,7 +61,7 @@ function chainAccess(chain: Chain, networkId: string, instant: boolean, running:
     submit: (tx) => chain.submit(tx).txHash,
     channel: (id) => chain.channel(id),
     knowsTx: (tx) => knows(chain, tx),
-    onTx: (listener) => chain.onTx(({ tx, txHash }) => listener(tx, txHash)),
+    onChannelTx: channelTxRoutes(chain),
     waitForDepth: (txHash, depth) => {
       const shallow = (): boolean => {
         const height = chain.txHeight(txHash);
@@ -69,6 +70,31 @@ function chainAccess(chain: Chain, networkId: string, instant: boolean, running:
       return mined(shallow, chain.waitForDepth(txHash, depth));
     },
     waitForHeight: (height) => mined(() => chain.height < height, waitForHeight(chain, height)),
+  };
+}
+
+type ChannelTxListener = (tx: Encoded<'tx'>, txHash: Encoded<'th'>) => void;
+
+/**
+ * Each mined channel tx goes to the listeners of its channel only, its channel read once: with
+ * every channel's watchers hearing every tx, opening N channels cost O(N²).
+ */
+function channelTxRoutes(chain: Chain): ChainAccess['onChannelTx'] {
+  const routes = new Map<Encoded<'ch'>, Set<ChannelTxListener>>();
+  chain.onTx(({ tx, txHash }) => {
+    const listeners = routes.get(channelOf(tx)!);
+    if (listeners !== undefined) for (const listener of [...listeners]) listener(tx, txHash);
+  });
+  return (channelId, listener) => {
+    let listeners = routes.get(channelId);
+    if (listeners === undefined) routes.set(channelId, (listeners = new Set()));
+    // Wrapped: the same function may listen twice, and each subscription ends on its own.
+    const subscription: ChannelTxListener = (tx, txHash) => listener(tx, txHash);
+    listeners.add(subscription);
+    return () => {
+      listeners.delete(subscription);
+      if (listeners.size === 0 && routes.get(channelId) === listeners) routes.delete(channelId);
+    };
   };
 }
 

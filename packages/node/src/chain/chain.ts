@@ -62,8 +62,8 @@ export class Chain {
   readonly minGasPrice: bigint;
   readonly #blocks: Block[] = [];
   /** At the top block. */
-  #state: Ledger;
-  /** The top block's state with the mempool applied, as the next block will hold it. */
+  readonly #state: Ledger;
+  /** The top block's state with the mempool applied, as the next block will hold it: a fork of #state. */
   #pending: Ledger;
   readonly #mempool = new Map<Encoded<'th'>, Submission>();
   readonly #txHeights = new Map<Encoded<'th'>, number>();
@@ -82,7 +82,8 @@ export class Chain {
       if (balance < 0n) throw new RangeError(`genesis account ${publicKey} has a negative balance`);
       genesis.set(publicKey, { balance, nonce: 0n });
     }
-    this.#state = this.#pending = new Ledger(genesis);
+    this.#state = new Ledger(genesis);
+    this.#pending = this.#state.fork();
     this.#blocks.push({ height: 0, txHashes: [], time: Date.now() });
     this.#mining = new MiningSchedule(options.mining ?? 'instant', () => this.mine(), () => this.#mempool.size > 0);
   }
@@ -130,7 +131,7 @@ export class Chain {
   /** Checks `tx` and puts it in the mempool, for the next block; throws ChainError and changes nothing if it is invalid. */
   submit(tx: Encoded<'tx'>): { txHash: Encoded<'th'> } {
     const { submission, ledger } = this.#check(tx);
-    this.#pending = ledger;
+    ledger.commit();
     this.#mempool.set(submission.txHash, submission);
     this.#mining.submitted();
     return { txHash: submission.txHash };
@@ -157,7 +158,8 @@ export class Chain {
     const included = [...this.#mempool.values()];
     this.#mempool.clear();
     this.#blocks.push(block);
-    this.#state = this.#pending;
+    this.#pending.commit();
+    this.#pending = this.#state.fork();
     for (const { txHash } of included) this.#txHeights.set(txHash, block.height);
     for (const tx of included) notify(this.#txListeners, { ...tx, height: block.height });
     notify(this.#blockListeners, block);

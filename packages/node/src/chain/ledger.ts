@@ -9,24 +9,42 @@ export interface AccountState {
 }
 
 /**
- * Values are never changed in place, only replaced, so a fork costs one copy of each map: a tx is
- * applied to a fork, which is dropped whole if any check fails and the chain stays as it was.
+ * Values are never changed in place, only replaced. A fork reads through to the ledger it came
+ * from and keeps its own changes: a tx is applied to a fork, which is dropped if any check fails
+ * or committed (its changes written back) if all pass, so a tx costs what it changes, not a copy
+ * of every account and channel.
  */
 export class Ledger {
+  readonly #base: Ledger | undefined;
   readonly #accounts: Map<Encoded<'ak'>, AccountState>;
-  readonly #channels: Map<Encoded<'ch'>, ChannelObject>;
+  /** In a fork, `undefined` marks a channel deleted here but present in the base. */
+  readonly #channels: Map<Encoded<'ch'>, ChannelObject | undefined>;
 
-  constructor(accounts: Iterable<readonly [Encoded<'ak'>, AccountState]> = [], channels: Iterable<readonly [Encoded<'ch'>, ChannelObject]> = []) {
+  constructor(accounts: Iterable<readonly [Encoded<'ak'>, AccountState]> = [], channels: Iterable<readonly [Encoded<'ch'>, ChannelObject]> = [], base?: Ledger) {
     this.#accounts = new Map(accounts);
     this.#channels = new Map(channels);
+    this.#base = base;
   }
 
   fork(): Ledger {
-    return new Ledger(this.#accounts, this.#channels);
+    return new Ledger([], [], this);
+  }
+
+  /** Writes this fork's changes into the ledger it was forked from. */
+  commit(): void {
+    const base = this.#base;
+    if (base === undefined) throw new Error('only a fork can be committed');
+    for (const [id, account] of this.#accounts) base.setAccount(id, account);
+    for (const [id, channel] of this.#channels) {
+      if (channel === undefined) base.deleteChannel(id);
+      else base.setChannel(id, channel);
+    }
+    this.#accounts.clear();
+    this.#channels.clear();
   }
 
   account(id: Encoded<'ak'>): AccountState | undefined {
-    return this.#accounts.get(id);
+    return this.#accounts.get(id) ?? this.#base?.account(id);
   }
 
   setAccount(id: Encoded<'ak'>, account: AccountState): void {
@@ -34,7 +52,8 @@ export class Ledger {
   }
 
   channel(id: Encoded<'ch'>): ChannelObject | undefined {
-    return this.#channels.get(id);
+    if (this.#channels.has(id)) return this.#channels.get(id);
+    return this.#base?.channel(id);
   }
 
   setChannel(id: Encoded<'ch'>, channel: ChannelObject): void {
@@ -43,6 +62,7 @@ export class Ledger {
 
   /** Closed channels leave the channels tree (aeprimop `delete_x(channel, …)`). */
   deleteChannel(id: Encoded<'ch'>): void {
-    this.#channels.delete(id);
+    if (this.#base === undefined) this.#channels.delete(id);
+    else this.#channels.set(id, undefined);
   }
 }

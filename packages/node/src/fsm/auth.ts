@@ -1,17 +1,21 @@
 /** Checks of the txs clients sign and peers send (aesc_fsm `verify_signatures/3`, `check_tx_if_expected/3`). */
-import { buildTx, channelIdFromCreateTx, Tag, unpackTx, verifyTx, type Encoded, type UnsignedTx } from '@ch/codec';
+import { channelIdFromCreateTx, Tag, type Encoded, type UnsignedTx } from '@ch/codec';
+import { decoded, innerEncoded } from '../chain/decoded.js';
+import { signersOf } from '../chain/signatures.js';
 
 /** The tx inside the signed-tx wrapper (or the tx itself if it is not wrapped). */
 export function innerTx(tx: Encoded<'tx'>): UnsignedTx {
-  const outer = unpackTx(tx);
-  return outer.tag === Tag.SignedTx ? outer.encodedTx : outer;
+  return decoded(tx).inner;
 }
 
-/** True if every one of `accounts` signed `tx` under `networkId`, in the raw or the hashed form. */
-export function signedByAll(tx: Encoded<'tx'>, networkId: string, accounts: readonly Encoded<'ak'>[]): boolean {
+/**
+ * True if every one of `accounts` signed `tx` under `networkId`, in the raw or the hashed form.
+ * With `earlier`, a version of the same tx checked before (the proposal a co-signed tx grew from),
+ * only the signatures `earlier` lacks are verified (see signersOf).
+ */
+export function signedByAll(tx: Encoded<'tx'>, networkId: string, accounts: readonly Encoded<'ak'>[], earlier?: Encoded<'tx'>): boolean {
   try {
-    const { signers } = verifyTx(tx, networkId, accounts);
-    return accounts.every((account) => signers.includes(account));
+    return signersOf(tx, networkId, accounts, earlier).length === accounts.length;
   } catch {
     return false;
   }
@@ -20,7 +24,7 @@ export function signedByAll(tx: Encoded<'tx'>, networkId: string, accounts: read
 /** Whether two (signed) txs wrap the same transaction. */
 export function sameTx(a: Encoded<'tx'>, b: Encoded<'tx'>): boolean {
   try {
-    return buildTx(innerTx(a)) === buildTx(innerTx(b));
+    return innerEncoded(a) === innerEncoded(b);
   } catch {
     return false;
   }
@@ -65,6 +69,5 @@ export function mismatch(signed: Encoded<'tx'>, expected: UnsignedTx): string | 
 
 /** Why a signed tx is not exactly the one the FSM asked its client to sign. */
 export function unexpectedTx(signed: Encoded<'tx'>, proposed: Encoded<'tx'>): string | undefined {
-  const old = innerTx(proposed);
-  return mismatch(signed, old) ?? (buildTx(innerTx(signed)) === buildTx(old) ? undefined : 'unexpected_tx');
+  return mismatch(signed, innerTx(proposed)) ?? (innerEncoded(signed) === innerEncoded(proposed) ? undefined : 'unexpected_tx');
 }

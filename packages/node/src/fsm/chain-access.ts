@@ -21,8 +21,8 @@ export interface ChainAccess {
   channel(id: Encoded<'ch'>): ChannelObject | undefined;
   /** Whether the tx is in a block or in the mempool (aec_chain `find_tx_location` is not `not_found`). */
   knowsTx(tx: Encoded<'tx'>): boolean;
-  /** Called for every tx as its block lands; returns the unsubscriber. */
-  onTx(listener: (tx: Encoded<'tx'>, txHash: Encoded<'th'>) => void): () => void;
+  /** Called for every tx of the channel as its block lands; returns the unsubscriber. */
+  onChannelTx(channelId: Encoded<'ch'>, listener: (tx: Encoded<'tx'>, txHash: Encoded<'th'>) => void): () => void;
   /** Resolves once `txHash` is `depth` blocks deep (0: in the top block). */
   waitForDepth(txHash: Encoded<'th'>, depth: number): Promise<void>;
   /** Resolves once the top block is at `height` or above. */

@@ -3,7 +3,8 @@
  * co-signed round, that round's tx, and at most one half-signed tx in flight. Falling back drops
  * the half-signed tx only, since the trees never move past the last co-signed round.
  */
-import { applyUpdates, unpackTx, Tag, type Encoded, type OffChainState, type OffChainUpdate } from '@ch/codec';
+import { applyUpdates, type Encoded, type OffChainState, type OffChainUpdate } from '@ch/codec';
+import { decoded } from '../chain/decoded.js';
 
 export interface SignedRound {
   readonly round: bigint;
@@ -63,7 +64,6 @@ export class ChannelState {
 
 /** The round a channel tx sets: the create tx founds round 1. */
 export function roundOf(tx: Encoded<'tx'>): bigint {
-  const outer = unpackTx(tx);
-  const inner = outer.tag === Tag.SignedTx ? outer.encodedTx : outer;
+  const { inner } = decoded(tx);
   return 'round' in inner ? inner.round : 1n;
 }

@@ -89,7 +89,7 @@ export function accepted(fsm: ChannelFsm, event: FsmEvent): void {
 
 /** Responder's client co-signed: watch the chain for the tx, tell the initiator. */
 export function fundingCreatedSigned(fsm: ChannelFsm, tx: Encoded<'tx'>, proposed: Encoded<'tx'>): void {
-  const error = unexpectedTx(tx, proposed) ?? (signedByAll(tx, fsm.chain.networkId, [fsm.options.initiator, fsm.options.responder]) ? undefined : 'bad_signature');
+  const error = unexpectedTx(tx, proposed) ?? (signedByAll(tx, fsm.chain.networkId, [fsm.options.initiator, fsm.options.responder], proposed) ? undefined : 'bad_signature');
   if (error !== undefined) return fsm.report({ kind: 'error', message: error });
   fsm.op = undefined;
   fsm.clientMayDisconnect = true;

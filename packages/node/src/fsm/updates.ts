@@ -153,7 +153,7 @@ export function proposalSigned(fsm: ChannelFsm, tag: ExchangeTag, op: SignOp, tx
 
 /** Our client co-signed the peer's proposal: an update takes the round now, a deposit or withdrawal once locked. */
 export function ackSigned(fsm: ChannelFsm, op: SignOp, tx: Encoded<'tx'>): void {
-  const error = unexpectedTx(tx, op.tx) ?? (signedByAll(tx, fsm.chain.networkId, fsm.participants) ? undefined : 'bad_signature');
+  const error = unexpectedTx(tx, op.tx) ?? (signedByAll(tx, fsm.chain.networkId, fsm.participants, op.tx) ? undefined : 'bad_signature');
   if (error !== undefined) return invalidSignature(fsm, error, op.tag);
   if (op.tag !== 'update_ack') return fundingAcked(fsm, op.tag === 'deposit_created' ? 'deposit' : 'withdraw', op, tx);
   fsm.send({ type: 'update_ack', msg: { channelId: fsm.channelId!, tx, updates: [] } });
@@ -183,7 +183,7 @@ export function awaitingCoSignature(fsm: ChannelFsm, event: FsmEvent): void {
 
 function coSigned(fsm: ChannelFsm, tag: ExchangeTag, msg: SignedTxMsg): void {
   const op = fsm.op!;
-  const valid = msg.channelId === fsm.channelId && sameTx(msg.tx, op.tx) && signedByAll(msg.tx, fsm.chain.networkId, fsm.participants);
+  const valid = msg.channelId === fsm.channelId && sameTx(msg.tx, op.tx) && signedByAll(msg.tx, fsm.chain.networkId, fsm.participants, op.tx);
   if (!valid) return handleUpdateConflict(fsm, EXCHANGES[tag].coSigned);
   if (tag !== 'update') return coSignedFunding(fsm, tag === 'deposit_tx' ? 'deposit' : 'withdraw', msg.tx);
   fsm.channel.setSigned(msg.tx, op.next!);

@@ -12,22 +12,10 @@ import type { ChainEvent, WatchTag } from './events.js';
 const CLOSING_TAGS: ReadonlySet<number> = new Set([Tag.ChannelCloseMutualTx, Tag.ChannelSettleTx]);
 
 /** The channel a tx acts on, if it is a channel tx. */
-function channelOf(tx: Encoded<'tx'>): Encoded<'ch'> | undefined {
+export function channelOf(tx: Encoded<'tx'>): Encoded<'ch'> | undefined {
   const inner = innerTx(tx);
   if (inner.tag === Tag.ChannelCreateTx) return channelIdFromCreateTx(inner);
   return 'channelId' in inner ? inner.channelId : undefined;
-}
-
-// Every watcher hears every mined tx, one after the other: decode each tx once, not once per
-// channel (decoding per watcher made opening N channels cost O(N²): 61% of the node's CPU at 1,000).
-let lastTx: Encoded<'tx'> | undefined;
-let lastChannel: Encoded<'ch'> | undefined;
-function channelOfOnce(tx: Encoded<'tx'>): Encoded<'ch'> | undefined {
-  if (tx !== lastTx) {
-    lastChannel = channelOf(tx);
-    lastTx = tx;
-  }
-  return lastChannel;
 }
 
 export class ChainWatcher {
@@ -39,9 +27,7 @@ export class ChainWatcher {
     readonly channelId: Encoded<'ch'>,
     readonly deliver: (event: ChainEvent) => void,
   ) {
-    this.#unsubscribe = chain.onTx((tx, txHash) => {
-      if (channelOfOnce(tx) === channelId) this.#report(tx, txHash);
-    });
+    this.#unsubscribe = chain.onChannelTx(channelId, (tx, txHash) => this.#report(tx, txHash));
   }
 
   #report(tx: Encoded<'tx'>, txHash: Encoded<'th'>): void {
