@@ -12,4 +12,6 @@ const prepared = await spec[side]();
 // A case may return a plain function (timed with measure) or an object that measures itself
 // (end-to-end cases that report their own rate and latency figures).
 const result = typeof prepared === 'function' ? { value: await measure(prepared, spec.options) } : await prepared.run();
-process.stdout.write(JSON.stringify({ case: caseName, side, ...result }) + '\n');
+// Exits once the line is out: a peer may leave timers running (aepp-sdk-js keeps its channel's
+// for ~16 s after disconnecting), and the measurement is over.
+process.stdout.write(JSON.stringify({ case: caseName, side, ...result }) + '\n', () => process.exit(0));

@@ -3,9 +3,11 @@
 
 /**
  * Ops/s of `fn` (which performs `batch` operations per call): warm-up, then `rounds` timed rounds
- * of at least `roundMs` each; returns the median round.
+ * of at least `roundMs` each; returns the median round. Rounds are short so that `pnpm bench`, with
+ * every side of every case in three fresh processes, fits its ten minutes; the median of five
+ * rounds and of three processes absorbs their noise.
  */
-export async function measure(fn, { batch = 1, warmupMs = 300, rounds = 5, roundMs = 400 } = {}) {
+export async function measure(fn, { batch = 1, warmupMs = 200, rounds = 5, roundMs = 200 } = {}) {
   const deadline = performance.now() + warmupMs;
   while (performance.now() < deadline) await fn();
   const results = [];

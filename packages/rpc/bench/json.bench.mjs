@@ -3,7 +3,9 @@
 //
 // Run by the root harness (`pnpm bench`, or `node bench/run.mjs json` for this file alone): each
 // side of each case in a fresh process, against dist/ (built first by turbo).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isInteger, parse as losslessParse, stringify as losslessStringify } from 'lossless-json';
@@ -23,12 +25,26 @@ function jsonFiles(dir) {
 
 /** Every sent and received message as wire text, with its direction. */
 function corpus() {
+  // Building it (lossless parsing of every transcript) takes over a second, and every side of every
+  // case runs in a fresh process: it is built once per set of transcripts and kept in the temp
+  // directory, keyed by the transcripts' paths, sizes and modification times.
+  const files = jsonFiles(TRANSCRIPTS);
+  const key = createHash('sha256')
+    .update(files.map((file) => `${file}:${statSync(file).size}:${statSync(file).mtimeMs}`).join('\n'))
+    .digest('hex')
+    .slice(0, 16);
+  const cached = join(tmpdir(), `ch-rpc-bench-corpus-${key}.json`);
+  if (existsSync(cached)) return JSON.parse(readFileSync(cached, 'utf8'));
   const out = [];
-  for (const file of jsonFiles(TRANSCRIPTS)) {
+  for (const file of files) {
     for (const step of losslessParse(readFileSync(file, 'utf8')).steps) {
       if (step.dir === 'send' || step.dir === 'recv') out.push({ text: losslessStringify(step.message), direction: step.dir === 'send' ? 'toNode' : 'fromNode' });
     }
   }
+  // Written under a unique name, then renamed: a reader never sees half a file.
+  const temp = `${cached}.${process.pid}`;
+  writeFileSync(temp, JSON.stringify(out));
+  renameSync(temp, cached);
   return out;
 }
 
