@@ -27,7 +27,7 @@ import { sameTransaction, signedBy, unwrap, type ChannelTerms, type ChannelView,
 import { CoSignedStates } from './co-signed-states.js';
 import { deferred, withTimeout, type Deferred } from './deadlines.js';
 import { Emitter, type Listener } from './emitter.js';
-import { ChannelError, ChannelErrorKind, ConflictError } from './errors.js';
+import { ChannelError, ChannelErrorKind, ConflictError, isChannelError } from './errors.js';
 import { SerialInbox } from './inbox.js';
 import { checkNodeState } from './node-state.js';
 import { OperationQueue, type Completion } from './operations.js';
@@ -56,6 +56,14 @@ interface ChannelInit {
   readonly record?: ChannelRecord;
   /** The record's state is the create tx only we signed: the channel never opened, that state is still pending. */
   readonly unopened?: boolean;
+  /** Where to connect, and the status the channel is in once connected. */
+  readonly connection: Connection;
+}
+
+interface Connection {
+  readonly factory: TransportFactory | undefined;
+  readonly url: string;
+  readonly next: ChannelStatus;
 }
 
 export class Channel {
@@ -76,6 +84,9 @@ export class Channel {
   #transport: Transport | undefined;
   /** What was sent while the socket was opening: the node may speak (and be answered) before the transport is handed over. */
   readonly #outbox: string[] = [];
+  readonly #opened: Promise<Channel>;
+  /** `disconnect()` was called before the socket was handed over: it is closed as soon as it is. */
+  #disconnecting = false;
   #channelId: Encoded<'ch'> | undefined;
   #fsmId: Encoded<'ba'> | undefined;
   #openSeen = false;
@@ -144,10 +155,17 @@ export class Channel {
           .catch((error: ChannelError) => this.#inbox.enqueue(() => report(error)));
       },
     });
+    this.#opened = this.#connect(init.connection).then(() => this);
+    // `open` hands this very promise to its caller; a caller of `connect` may never look at it.
+    this.#opened.catch(() => undefined);
   }
 
-  /** Opens a new channel; resolves once it is open (funding locked on chain and round 1 co-signed). */
-  static async open(options: OpenOptions): Promise<Channel> {
+  /**
+   * Starts opening a new channel and returns it at once, still `connecting`; `opened` resolves
+   * once it is open. Until then the channel takes requests the node serves during the opening
+   * (`ping`, `sendMessage`, `balances`, …), and queues operations (`transfer`, `deposit`, …).
+   */
+  static connect(options: OpenOptions): Channel {
     const terms: ChannelTerms = {
       initiatorId: options.initiatorId,
       responderId: options.responderId,
@@ -157,13 +175,21 @@ export class Channel {
       channelReserve: options.channelReserve,
       lockPeriod: options.lockPeriod,
     };
-    const channel = new Channel({ ...Channel.#common(options), role: options.role, networkId: options.networkId, terms });
-    await channel.#connect(options.transport, withQuery(options.url, openQuery(options.role, terms, options)), 'awaiting_open');
-    return channel;
+    const connection = { factory: options.transport, url: withQuery(options.url, openQuery(options.role, terms, options)), next: 'awaiting_open' } as const;
+    return new Channel({ ...Channel.#common(options), role: options.role, networkId: options.networkId, terms, connection });
   }
 
-  /** Resumes a channel from the last co-signed state in `store`; resolves once the node reports it open. */
-  static async reestablish(options: ReestablishOptions): Promise<Channel> {
+  /** Opens a new channel; resolves once it is open (funding locked on chain and round 1 co-signed). */
+  static async open(options: OpenOptions): Promise<Channel> {
+    return Channel.connect(options).opened;
+  }
+
+  /**
+   * Starts reestablishing a channel from the last co-signed state in `store`; resolves as soon as
+   * the record is read and the connection started, with the channel still `connecting`. `opened`
+   * resolves once the node reports it open.
+   */
+  static async reconnect(options: ReestablishOptions): Promise<Channel> {
     const store = options.store ?? defaultStore();
     const record = await store.load(options.channelId);
     if (!record) throw new ChannelError(ChannelErrorKind.NOT_ALLOWED, `the store has no record of ${options.channelId}`);
@@ -176,14 +202,18 @@ export class Channel {
     // create tx we signed: there is no co-signed state to name, and the node resumes the opening
     // by the channel and FSM ids alone.
     const unopened = unwrap(record.state.tx).inner.tag === Tag.ChannelCreateTx && !signedBy(record.state.tx, record.networkId, both);
-    const channel = new Channel({ ...Channel.#common({ ...options, store }), role: record.role, networkId: record.networkId, terms: record.terms, record, unopened });
     const offChainTx = record.pending && signedBy(record.pending.tx, record.networkId, both) ? record.pending.tx : unopened ? undefined : record.state.tx;
     const query = reestablishQuery(record.role, record.channelId, offChainTx, record.fsmId, options);
-    await channel.#connect(options.transport, withQuery(options.url, query), 'reestablishing');
-    return channel;
+    const connection = { factory: options.transport, url: withQuery(options.url, query), next: 'reestablishing' } as const;
+    return new Channel({ ...Channel.#common({ ...options, store }), role: record.role, networkId: record.networkId, terms: record.terms, record, unopened, connection });
   }
 
-  static #common(options: OpenOptions | ReestablishOptions): Omit<ChannelInit, 'role' | 'networkId' | 'terms'> {
+  /** Resumes a channel from the last co-signed state in `store`; resolves once the node reports it open. */
+  static async reestablish(options: ReestablishOptions): Promise<Channel> {
+    return (await Channel.reconnect(options)).opened;
+  }
+
+  static #common(options: OpenOptions | ReestablishOptions): Omit<ChannelInit, 'role' | 'networkId' | 'terms' | 'connection'> {
     return {
       signer: options.signer,
       store: options.store ?? defaultStore(),
@@ -193,7 +223,7 @@ export class Channel {
     };
   }
 
-  async #connect(factory: TransportFactory | undefined, url: string, next: ChannelStatus): Promise<void> {
+  async #connect({ factory, url, next }: Connection): Promise<void> {
     // The node may speak before the transport is handed over: its first message says we are connected.
     const onMessage = (text: string) => {
       if (this.status === 'connecting') this.#status.move(next);
@@ -202,10 +232,15 @@ export class Channel {
     try {
       this.#transport = await (factory ?? connectWebSocket)(url, { onMessage, onClose: (code, reason) => this.#onClose(code, reason) }, this.#timeouts.connect);
     } catch (e) {
+      const error = isChannelError(e) ? e : new ChannelError(ChannelErrorKind.DISCONNECTED, `could not connect to the node: ${(e as Error).message}`, { cause: e });
+      // What was asked while connecting will never be sent.
+      this.#session.close(error);
+      this.#ops.failAll(error);
       this.#status.move('disconnected');
-      throw e;
+      throw error;
     }
-    for (const text of this.#outbox.splice(0)) this.#transport.send(text);
+    if (this.#disconnecting) this.#transport.close();
+    else for (const text of this.#outbox.splice(0)) this.#transport.send(text);
     if (this.status === 'connecting') this.#status.move(next);
     try {
       await withTimeout(this.#ready.promise, this.#timeouts.open, 'opening the channel');
@@ -219,6 +254,14 @@ export class Channel {
 
   get status(): ChannelStatus {
     return this.#status.status;
+  }
+
+  /**
+   * Resolves with this channel once it is open; rejects if the opening fails (the socket cannot
+   * connect or closes, the node's FSM dies, or `timeouts.open` passes). Not awaiting it is safe.
+   */
+  get opened(): Promise<Channel> {
+    return this.#opened;
   }
 
   /** Known once the create tx is (or, reestablishing, was) signed. */
@@ -393,8 +436,9 @@ export class Channel {
     return withTimeout(leaving.promise, this.#timeouts.request, 'channels.leave');
   }
 
-  /** Closes the WebSocket; the channel stays as it is on chain and in the store. */
+  /** Closes the WebSocket (at once, or as soon as it is connected); the channel stays as it is on chain and in the store. */
   disconnect(): void {
+    this.#disconnecting = true;
     this.#transport?.close();
   }
 

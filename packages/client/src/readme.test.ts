@@ -15,4 +15,4 @@ beforeAll(async () => {
 });
 afterAll(() => node.stop());
 
-testReadmeExamples('@ch/client', new URL('../', import.meta.url), 4);
+testReadmeExamples('@ch/client', new URL('../', import.meta.url), 5);

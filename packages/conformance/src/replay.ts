@@ -11,11 +11,14 @@
  *   way the replay waits for the client's message and compares it with the recorded one.
  * - `ws_close`: the node closes that socket.
  *
+ * Clients are started with `Channel.connect` / `Channel.reconnect`, so the replay holds each
+ * channel from its first message: what the recorded clients said during the opening (pings,
+ * messages, balance queries) goes through the API too.
+ *
  * Where the client cannot say what the recorded client said, the difference is counted, never
- * hidden: requests the API cannot make (the node's input probes, calls made before `open`
- * resolves, calls with no API) are put on the client's socket by the replay (`injected`); a
- * request the client sends with an id where the recorded one had none gets the node's "ok" when
- * the transcript holds no answer (`synthesized`).
+ * hidden: requests the API cannot make (the node's input probes, calls with no API) are put on
+ * the client's socket by the replay (`injected`); a request the client sends with an id where the
+ * recorded one had none gets the node's "ok" when the transcript holds no answer (`synthesized`).
  */
 import { Channel, connectWebSocket, MemoryStore, type ChannelRecord, type CommonOptions, type Role, type Transport, type TransportFactory } from '@ch/client';
 import type { Encoded } from '@ch/codec';
@@ -42,10 +45,9 @@ export interface ReplayCounts {
 
 /**
  * Why the client could not send a recorded message itself: an input probe its typed API cannot
- * express, a call made before its `open` resolved, a call its API lacks, or a second answer to a
- * sign request it already answered.
+ * express, a call its API lacks, or a second answer to a sign request it already answered.
  */
-export type InjectReason = 'probe' | 'before_open' | 'no_api' | 'second_answer';
+export type InjectReason = 'probe' | 'no_api' | 'second_answer';
 
 export type ReplayResult = { readonly ok: true; readonly counts: ReplayCounts; readonly notes: readonly string[] } | { readonly ok: false; readonly step: number; readonly reason: string; readonly counts: ReplayCounts };
 
@@ -93,9 +95,11 @@ interface Session {
   readonly conn: NodeConnection;
   /** The client's socket, once it is open: the replay puts on it what the API cannot send. */
   readonly transport: Promise<Transport>;
+  /** The client, from the moment it starts connecting. */
+  readonly channel: Channel;
+  /** The channel once open, or undefined if its opening failed. */
   readonly opening: Promise<Channel | undefined>;
   readonly resuming: boolean;
-  channel?: Channel;
   /** What this session has been told: `open`, and a co-signed state. */
   openSeen: boolean;
   stateSeen: boolean;
@@ -211,7 +215,7 @@ class Replay {
   async stop(): Promise<void> {
     for (const actor of Object.values(this.#actors)) {
       for (const session of actor.sessions) {
-        session.channel?.disconnect();
+        session.channel.disconnect();
         await session.transport.then((t) => t.close(), () => undefined);
       }
     }
@@ -226,20 +230,19 @@ class Replay {
       if (first === undefined || isOpen(first)) continue;
       if (!start) throw new Mismatch(first.index, `the ${actor.role} speaks before any ws_open, and no co-signed state to resume from was found`);
       await actor.store.save({ ...start.record, role: actor.role });
-      const session = await this.#connect(actor, first.index, true, (options) => Channel.reestablish({ url: this.#node.url, channelId: start.record.channelId, ...options }));
+      const session = await this.#connect(actor, first.index, true, (options) => Channel.reconnect({ url: this.#node.url, channelId: start.record.channelId, ...options }));
       session.channelId = start.record.channelId;
       // What the node says once a channel is reestablished; the transcript starts after it. Sent
       // once the client has its socket: a message read before that finds it still `connecting`.
       await session.transport;
       session.conn.send(stringifyJson({ jsonrpc: '2.0', method: 'channels.info', params: { channel_id: start.record.channelId, data: { event: 'open' } }, version: 1 }));
-      session.channel = await session.opening;
-      if (!session.channel) throw new Mismatch(first.index, `the ${actor.role} could not resume the channel at round ${start.record.state.round}`);
+      if (!(await session.opening)) throw new Mismatch(first.index, `the ${actor.role} could not resume the channel at round ${start.record.state.round}`);
     }
     if (start) this.notes.push(`resumed at round ${start.record.state.round} (${start.origin})`);
   }
 
   /** Starts a client and waits for its connection. */
-  async #connect(actor: Actor, step: number, resuming: boolean, open: (options: ClientOptions) => Promise<Channel>): Promise<Session> {
+  async #connect(actor: Actor, step: number, resuming: boolean, start: (options: ClientOptions) => Channel | Promise<Channel>): Promise<Session> {
     let factory!: TransportFactory;
     const transport = new Promise<Transport>((resolve, reject) => {
       factory = (url, handlers, ms) => {
@@ -249,9 +252,15 @@ class Replay {
       };
     });
     transport.catch(() => undefined);
+    let channel: Channel;
+    try {
+      channel = await start(this.#clientOptions(actor, factory));
+    } catch (e) {
+      throw new Mismatch(step, `the ${actor.role} client could not start: ${(e as Error).message}`);
+    }
     let failure: string | undefined;
-    const opening = open(this.#clientOptions(actor, factory)).then(
-      (channel) => channel,
+    const opening = channel.opened.then(
+      (open) => open,
       (e: unknown) => {
         failure = (e as Error).message;
         return undefined;
@@ -266,8 +275,7 @@ class Replay {
     } catch (e) {
       throw e instanceof Mismatch ? e : new Mismatch(step, (e as Error).message);
     }
-    const session: Session = { conn, transport, opening, resuming, openSeen: false, stateSeen: false, channelId: null, owedOk: [], failure: () => failure };
-    void opening.then((channel) => (session.channel = channel));
+    const session: Session = { conn, transport, channel, opening, resuming, openSeen: false, stateSeen: false, channelId: null, owedOk: [], failure: () => failure };
     actor.sessions.push(session);
     return session;
   }
@@ -284,8 +292,8 @@ class Replay {
     if (resuming) await this.#recordedFsmId(actor, q);
     const session = await this.#connect(actor, step.index, resuming, (options) =>
       resuming
-        ? Channel.reestablish({ ...node, ...options, channelId: q.existing_channel_id as Encoded<'ch'> })
-        : Channel.open({ ...node, ...options, ...termsOf(q), networkId: this.#options.networkId }),
+        ? Channel.reconnect({ ...node, ...options, channelId: q.existing_channel_id as Encoded<'ch'> })
+        : Channel.connect({ ...node, ...options, ...termsOf(q), networkId: this.#options.networkId }),
     );
     if (session.conn.url.pathname !== '/channel') throw new Mismatch(step.index, `the client opened ${session.conn.url.pathname}, not /channel`);
     const problems = compareQuery(q, session.conn.url.searchParams);
@@ -356,8 +364,7 @@ class Replay {
     const method = methodOf(step)!;
     if (this.#secondAnswers.has(step.index)) return this.#inject(session, step, 'second_answer');
     if (!SIGN_REPLIES.has(method)) {
-      const channel = await this.#ready(session, step.index);
-      if (!channel) return this.#inject(session, step, 'before_open');
+      const channel = await this.#client(session, step.index);
       const call = apiCall(channel, method, step.message.params as Json);
       if (!call) return this.#inject(session, step, hasApiCall(method) ? 'probe' : 'no_api');
       call().catch(() => undefined); // outcomes are the client's business; its messages are what is compared
@@ -387,13 +394,12 @@ class Replay {
   }
 
   /**
-   * The client, if its API can be used now: once `open` resolved. A session told `open` (and, for
-   * a new channel, its first co-signed state) must resolve it; before that, the recorded client
-   * was talking to a channel that ours does not hand out yet.
+   * The client, whose API works from its first message on: what the node serves during the
+   * opening goes out at once, operations wait for the channel to open. A session told `open` (and,
+   * for a new channel, its first co-signed state) must have its `opened` resolve first.
    */
-  async #ready(session: Session, step: number): Promise<Channel | undefined> {
-    if (session.channel) return session.channel;
-    if (!session.openSeen || !(session.stateSeen || session.resuming)) return undefined;
+  async #client(session: Session, step: number): Promise<Channel> {
+    if (!session.openSeen || !(session.stateSeen || session.resuming)) return session.channel;
     const channel = await within(session.opening, this.#waitMs);
     if (channel) return channel;
     // Often because it waits for the answer to a message the recorded client never sent.

@@ -3,7 +3,7 @@
  * channel opened on it with the seed's terms. Everything runs over real WebSockets on 127.0.0.1.
  */
 import { generateKeyPair, type KeyPair } from '@ch/codec';
-import { startNode, type ProfileName, type RunningNode } from '@ch/node';
+import { startNode, type NodeOptions, type ProfileName, type RunningNode } from '@ch/node';
 import { Channel } from '../channel.js';
 import type { OpenOptions } from '../options.js';
 import { secretKeySigner } from '../signer.js';
@@ -25,8 +25,8 @@ export interface Pair {
 
 export type Side = Partial<Omit<OpenOptions, 'role' | 'url' | 'initiatorId' | 'responderId'>>;
 
-export async function startTestNode(profile: ProfileName, keys: readonly KeyPair[]): Promise<RunningNode> {
-  return startNode({ networkId: NETWORK_ID, profile, accounts: keys.map((k) => ({ publicKey: k.publicKey, balance: 10n ** 21n })) });
+export async function startTestNode(profile: ProfileName, keys: readonly KeyPair[], options: Pick<NodeOptions, 'mining'> = {}): Promise<RunningNode> {
+  return startNode({ networkId: NETWORK_ID, profile, accounts: keys.map((k) => ({ publicKey: k.publicKey, balance: 10n ** 21n })), ...options });
 }
 
 /** Both sides' open options for a channel between `i` and `r` on `node`. */
