@@ -1,5 +1,6 @@
 export * from './errors.js';
 export * from './bytes.js';
+export { BoundedCache } from './bounded-cache.js';
 export * from './encoding.js';
 export * from './rlp.js';
 export * from './hash.js';

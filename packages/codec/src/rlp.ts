@@ -76,11 +76,17 @@ function readLength(data: Uint8Array, pos: number, k: number, end: number): numb
   return n;
 }
 
-/** Decodes one item starting at `pos`; returns it and the position after it. */
-function read(data: Uint8Array, pos: number, end: number): [RlpItem, number] {
+/** The position after the item `read` returned last: a variable, so no tuple is built per item. */
+let readEnd = 0;
+
+/** Decodes one item starting at `pos`; sets `readEnd` to the position after it. */
+function read(data: Uint8Array, pos: number, end: number): RlpItem {
   if (pos >= end) fail(CodecErrorCode.RLP_TRUNCATED, 'RLP input ends before an item', pos);
   const b = data[pos]!;
-  if (b < 0x80) return [data.subarray(pos, pos + 1), pos + 1];
+  if (b < 0x80) {
+    readEnd = pos + 1;
+    return data.subarray(pos, pos + 1);
+  }
   if (b < 0xc0) {
     let start: number;
     let length: number;
@@ -96,7 +102,8 @@ function read(data: Uint8Array, pos: number, end: number): [RlpItem, number] {
       start = pos + 1 + k;
     }
     if (start + length > end) fail(CodecErrorCode.RLP_TRUNCATED, `RLP byte string of ${length} bytes runs past the end`, pos);
-    return [data.subarray(start, start + length), start + length];
+    readEnd = start + length;
+    return data.subarray(start, start + length);
   }
   let start: number;
   let length: number;
@@ -113,17 +120,17 @@ function read(data: Uint8Array, pos: number, end: number): [RlpItem, number] {
   const items: RlpItem[] = [];
   let p = start;
   while (p < listEnd) {
-    const [child, next] = read(data, p, listEnd);
-    items.push(child);
-    p = next;
+    items.push(read(data, p, listEnd));
+    p = readEnd;
   }
-  return [items, listEnd];
+  readEnd = listEnd;
+  return items;
 }
 
 /** Decodes exactly one RLP item; trailing bytes are an error. Byte strings are views into `data`. */
 export function rlpDecode(data: Uint8Array): RlpItem {
-  const [item, pos] = read(data, 0, data.length);
-  if (pos !== data.length) fail(CodecErrorCode.RLP_TRAILING_BYTES, `${data.length - pos} trailing bytes after the RLP item`, pos);
+  const item = read(data, 0, data.length);
+  if (readEnd !== data.length) fail(CodecErrorCode.RLP_TRAILING_BYTES, `${data.length - readEnd} trailing bytes after the RLP item`, readEnd);
   return item;
 }
 
