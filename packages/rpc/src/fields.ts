@@ -3,18 +3,19 @@
  * `bigint`, and the data code the node answers each broken field with (sc_ws_api_jsonrpc.erl
  * `broken_encoding_code/1`, `assert_integer/1`).
  */
-import { decode, type Encoded, type Prefix } from '@ch/codec';
+import { BoundedCache, decode, type Encoded, type Prefix } from '@ch/codec';
 import { DataCode, isValidAbortCode } from './catalogue.js';
 import type { Fault } from './errors.js';
 import { array, coded, describe, integer, INVALID, smallInteger, string, type Schema } from './schema.js';
 
 /**
- * Short strings already found valid. The same few channel ids, accounts and contracts recur in
- * nearly every message, and a base58 decode plus two sha256 cost far more than a lookup.
+ * Strings already found valid. The same channel ids and accounts recur in nearly every message,
+ * and the same tx in several (a co-signed state goes to both parties), while a base58 or base64
+ * decode with its double sha256 costs far more than a lookup. Bounded by count and by length
+ * (4 MiB of strings at most).
  */
-const verified = new Set<string>();
-const MAX_VERIFIED = 4096;
-const MAX_CACHED_LENGTH = 100;
+const verified = new BoundedCache<true>(4096);
+const MAX_CACHED_LENGTH = 1024;
 
 /** A `prefix_…` string whose prefix, checksum and (for keys and hashes) payload size are right. */
 export function encoded<const P extends Prefix>(...prefixes: P[]): Schema<Encoded<P>> {
@@ -26,14 +27,11 @@ export function encoded<const P extends Prefix>(...prefixes: P[]): Schema<Encode
         faults.push({ path, expected, got: describe(v) });
         return INVALID;
       }
-      // The prefix is checked here too, as the cache holds strings of every prefix.
-      if (verified.has(v) && (prefixes as string[]).includes(v.slice(0, 2))) return v as Encoded<P>;
+      const check = () => (decode(v, prefixes), true as const);
       try {
-        decode(v, prefixes);
-        if (v.length <= MAX_CACHED_LENGTH) {
-          if (verified.size >= MAX_VERIFIED) verified.clear();
-          verified.add(v);
-        }
+        // The cache holds strings of every prefix, so only one of ours may be looked up there.
+        if (v.length <= MAX_CACHED_LENGTH && (prefixes as string[]).includes(v.slice(0, 2))) verified.get(v, check);
+        else check();
         return v as Encoded<P>;
       } catch (e) {
         faults.push({ path, expected, got: `${describe(v)} (${(e as Error).message})` });
