@@ -138,4 +138,11 @@ describe('signedBy with a verified version of the tx', () => {
     expect(sameTransaction(byAB, tx)).toBe(true);
     expect(sameTransaction(other, tx)).toBe(false);
   });
+
+  test('a tx read before is decoded once, but its signatures are checked on every call', () => {
+    expect(signedBy(byAB, 'net', [a.publicKey, b.publicKey])).toBe(true);
+    expect(signedBy(byAB, 'other net', [a.publicKey, b.publicKey])).toBe(false);
+    expect(signedBy(byAB, 'net', [a.publicKey, c.publicKey])).toBe(false);
+    expect(signedBy(byAB, 'net', [a.publicKey, b.publicKey])).toBe(true);
+  });
 });

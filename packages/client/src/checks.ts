@@ -7,20 +7,14 @@
  */
 import {
   applyUpdates,
-  asBytes,
-  asList,
   buildTx,
   bytesEqual,
   channelIdFromCreateTx,
-  decode,
   encode,
-  encodeInt,
   initialState,
   poiHash,
-  rlpDecode,
   rlpEncode,
   Tag,
-  toHex,
   unpackTx,
   verifyTx,
   type Encoded,
@@ -31,6 +25,7 @@ import {
 } from '@ch/codec';
 import type { OffChainUpdate, SignRequestMethod } from '@ch/rpc';
 import { AbortCode } from './errors.js';
+import { SIGNED_TX, signedParts } from './signed-parts.js';
 import type { Role } from './signer.js';
 
 /** The channel as agreed when it was opened. */
@@ -124,19 +119,6 @@ export interface Verified {
   readonly signers: readonly Encoded<'ak'>[];
 }
 
-const SIGNED_TX = { tag: encodeInt(BigInt(Tag.SignedTx)), vsn: encodeInt(1n) };
-
-/**
- * A tx's signatures and the serialized transaction they cover (a bare tx has none). Read straight
- * from the RLP: comparing and re-verifying txs is the client's hot path, and it needs no decoded objects.
- */
-function signedParts(tx: Encoded<'tx'>): { signatures: readonly Uint8Array[]; tx: Uint8Array } {
-  const bytes = decode(tx, 'tx');
-  const item = rlpDecode(bytes);
-  if (!Array.isArray(item) || item.length !== 4 || !bytesEqual(asBytes(item[0]!), SIGNED_TX.tag)) return { signatures: [], tx: bytes };
-  return { signatures: asList(item[2]!).map((s) => asBytes(s)), tx: asBytes(item[3]!) };
-}
-
 /** Whether two txs, signed or not, carry the same transaction. */
 export function sameTransaction(a: Encoded<'tx'>, b: Encoded<'tx'>): boolean {
   return a === b || bytesEqual(signedParts(a).tx, signedParts(b).tx);
@@ -152,18 +134,19 @@ export function signedBy(tx: Encoded<'tx'>, networkId: string, accounts: readonl
     if (known !== undefined && tx === known.tx) return allSigned(known.signers, accounts);
     const parts = signedParts(tx);
     const old = known && signedParts(known.tx);
-    if (old === undefined || !bytesEqual(parts.tx, old.tx)) return allSigned(verifyTx(tx, networkId, accounts).signers, accounts);
-    const kept = new Set(parts.signatures.map(toHex));
-    const trusted = old.signatures.every((sig) => kept.has(toHex(sig))) ? known!.signers : [];
+    if (old === undefined || !bytesEqual(parts.tx, old.tx)) return allSigned(verifyTx(parts.bytes, networkId, accounts).signers, accounts);
+    const trusted = old.signatures.every((sig) => hasSignature(parts.signatures, sig)) ? known!.signers : [];
     const rest = accounts.filter((a) => !trusted.includes(a));
     if (rest.length === 0) return true;
-    const seen = new Set(old.signatures.map(toHex));
-    const fresh = parts.signatures.filter((sig) => !seen.has(toHex(sig)));
+    const fresh = parts.signatures.filter((sig) => !hasSignature(old.signatures, sig));
     return allSigned(verifyTx(rlpEncode([SIGNED_TX.tag, SIGNED_TX.vsn, fresh, parts.tx]), networkId, rest).signers, rest);
   } catch {
     return false;
   }
 }
+
+/** A channel tx carries a signature per party, two: a scan beats building an index. */
+const hasSignature = (signatures: readonly Uint8Array[], signature: Uint8Array): boolean => signatures.some((s) => bytesEqual(s, signature));
 
 const allSigned = (signers: readonly Encoded<'ak'>[], accounts: readonly Encoded<'ak'>[]): boolean => accounts.every((a) => signers.includes(a));
 

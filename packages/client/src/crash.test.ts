@@ -24,7 +24,8 @@ const dirs: string[] = [];
 afterEach(async () => {
   await pair?.close();
   pair = undefined;
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  // A save of the dead client may still be in flight (and recreate the directory): retry.
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
 });
 
 type Step = 'before saving the new state' | 'after saving it, before signing' | 'after signing, before the node confirms' | 'after the confirmation, before saving it' | 'after saving the confirmation';

@@ -24,7 +24,7 @@ afterEach(async () => {
   await session?.close();
   await pair?.close();
   session = pair = undefined;
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
 });
 
 describe('the order of saving and signing', () => {

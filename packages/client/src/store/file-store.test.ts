@@ -63,17 +63,34 @@ describe('FileStore', () => {
     await expect(new FileStore(dir).load(CHANNEL)).rejects.toMatchObject({ kind: 'store' });
   });
 
+  test('the directory is made when missing, again if it is removed between saves', async () => {
+    const store = new FileStore(join(dir, 'a', 'b'));
+    await store.save(record(1n));
+    rmSync(join(dir, 'a'), { recursive: true });
+    await store.save(record(2n));
+    expect((await store.load(CHANNEL))?.state.round).toBe(2n);
+  });
+
   test('a channel id that is not one is refused', async () => {
     await expect(new FileStore(dir).save({ ...record(1n), channelId: 'ch_../../etc' })).rejects.toMatchObject({ kind: 'store' });
   });
 });
 
 describe('MemoryStore', () => {
-  test('keeps copies', async () => {
+  test('what is stored cannot be changed, by the saver or a loader', async () => {
     const store = new MemoryStore();
-    const r = record(3n);
+    const r = record(3n, true);
     await store.save(r);
-    (r.state.balances as unknown as unknown[]).length = 0;
-    expect((await store.load(CHANNEL))?.state.balances).toHaveLength(2);
+    expect(() => {
+      (r.state.balances as unknown as unknown[]).length = 0;
+    }).toThrow(TypeError);
+    const loaded = (await store.load(CHANNEL))!;
+    expect(() => {
+      (loaded.pending!.balances[0] as unknown as unknown[])[1] = 0n;
+    }).toThrow(TypeError);
+    expect(() => {
+      (loaded.terms as { pushAmount: bigint }).pushAmount = 0n;
+    }).toThrow(TypeError);
+    expect(await store.load(CHANNEL)).toEqual(record(3n, true));
   });
 });

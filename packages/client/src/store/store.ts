@@ -38,16 +38,28 @@ export interface ChannelStore {
   save(record: ChannelRecord): Promise<void>;
 }
 
-/** Keeps records in memory (copies, so callers cannot change what is stored). */
+/**
+ * Keeps records in memory. A record is stored as it is given, not copied: `save` freezes it (deeply)
+ * instead, so neither the caller nor whoever loads it can change what is stored; records are
+ * readonly values that the client builds afresh for every save.
+ */
 export class MemoryStore implements ChannelStore {
   readonly #records = new Map<string, ChannelRecord>();
 
   async load(channelId: Encoded<'ch'>): Promise<ChannelRecord | undefined> {
-    const record = this.#records.get(channelId);
-    return record && structuredClone(record);
+    return this.#records.get(channelId);
   }
 
   async save(record: ChannelRecord): Promise<void> {
-    this.#records.set(record.channelId, structuredClone(record));
+    this.#records.set(record.channelId, deepFreeze(record));
   }
+}
+
+/** Freezes a record's plain data (objects, arrays) throughout. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }
