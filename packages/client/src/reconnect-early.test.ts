@@ -4,12 +4,12 @@
  * query has no `offchain_tx`, and none to sync with the FSM that kept running; the client waits for
  * the node to finish the opening, and takes the co-signed create tx as round 1.
  */
-import { channelIdFromCreateTx, encode, generateKeyPair, initialState, signTx, Tag, unpackTx, type Encoded } from '@ch/codec';
+import { channelIdFromCreateTx, encode, generateKeyPair, signTx, unpackTx, type Encoded } from '@ch/codec';
 import { afterEach, expect, test } from 'vitest';
 import { Channel } from './channel.js';
 import { secretKeySigner } from './signer.js';
 import { MemoryStore } from './store/store.js';
-import { startScriptedNode, unsigned, type Json, type ScriptedConnection, type ScriptedNode } from './test-support/scripted-node.js';
+import { seedCreateTx, startScriptedNode, type Json, type ScriptedConnection, type ScriptedNode } from './test-support/scripted-node.js';
 import { NETWORK_ID, SEED_TERMS } from './test-support/terms.js';
 
 let node: ScriptedNode | undefined;
@@ -32,22 +32,7 @@ test('a reestablish before the channel opened names no state, asks for none, and
   const first = next();
   const opening = Channel.open({ url: node.url, role: 'initiator', networkId: NETWORK_ID, initiatorId: i.publicKey, responderId: r.publicKey, ...SEED_TERMS, signer, store });
   const conn = await first;
-  const state = initialState({ initiator: i.publicKey, responder: r.publicKey, ...SEED_TERMS });
-  const create = unsigned({
-    tag: Tag.ChannelCreateTx,
-    version: 1,
-    initiatorId: i.publicKey,
-    initiatorAmount: SEED_TERMS.initiatorAmount,
-    responderId: r.publicKey,
-    responderAmount: SEED_TERMS.responderAmount,
-    channelReserve: SEED_TERMS.channelReserve,
-    lockPeriod: SEED_TERMS.lockPeriod,
-    ttl: 0n,
-    fee: 17_640_000_000_000n,
-    delegateIds: [],
-    stateHash: encode(state.stateHash(), 'st'),
-    nonce: 1n,
-  });
+  const { create } = seedCreateTx(i, r);
   conn.notify('channels.info', { event: 'fsm_up', fsm_id: fsmId });
   conn.notify('channels.info', { event: 'channel_accept' });
   conn.notify('channels.sign.initiator_sign', { signed_tx: create, updates: [] });

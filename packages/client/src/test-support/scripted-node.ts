@@ -97,11 +97,8 @@ export interface ScriptedChannel {
   readonly state: OffChainState;
 }
 
-/**
- * Plays the node's side of opening the seed's channel with an initiator client: the create tx to
- * sign, then `open` and the co-signed create tx (co-signed here with the responder's key).
- */
-export async function scriptOpen(conn: ScriptedConnection, i: KeyPair, r: KeyPair): Promise<ScriptedChannel> {
+/** The unsigned create tx of the seed's channel between `i` and `r`, and the state it founds. */
+export function seedCreateTx(i: KeyPair, r: KeyPair): { state: OffChainState; create: Encoded<'tx'> } {
   const state = initialState({ initiator: i.publicKey, responder: r.publicKey, ...SEED_TERMS });
   const create = unsigned({
     tag: Tag.ChannelCreateTx,
@@ -118,6 +115,15 @@ export async function scriptOpen(conn: ScriptedConnection, i: KeyPair, r: KeyPai
     stateHash: encode(state.stateHash(), 'st'),
     nonce: 1n,
   });
+  return { state, create };
+}
+
+/**
+ * Plays the node's side of opening the seed's channel with an initiator client: the create tx to
+ * sign, then `open` and the co-signed create tx (co-signed here with the responder's key).
+ */
+export async function scriptOpen(conn: ScriptedConnection, i: KeyPair, r: KeyPair): Promise<ScriptedChannel> {
+  const { state, create } = seedCreateTx(i, r);
   conn.notify('channels.info', { event: 'fsm_up', fsm_id: encode(new Uint8Array(32).fill(7), 'ba') });
   conn.notify('channels.info', { event: 'channel_accept' });
   conn.notify('channels.sign.initiator_sign', { signed_tx: create, updates: [] });
