@@ -5,7 +5,6 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +14,7 @@ import { parseJson } from '@ch/rpc';
 import { Buffer } from 'node:buffer';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { beats, parseMarkdown, type Beat } from './markdown.js';
+import { closedPort } from '../../../tools/closed-port.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const cli = join(root, 'apps/demo/dist/index.js');
@@ -124,15 +124,6 @@ describe('ch-demo', () => {
     expect([bad.code, bad.stderr.split('\n')[0]]).toEqual([2, 'ch-demo: unknown scenario "nope"; --list shows them']);
   });
 });
-
-/** A port nothing listens on: one the OS just handed out and took back. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** The [start, end) windows where `a` and `b` differ; each closes once both hold the same beats. */
 function reorderedWindows(a: readonly Beat[], b: readonly Beat[]): [number, number][] {

@@ -4,7 +4,6 @@
  * once, operations wait for the channel to open, and `opened` settles once either way, without
  * an unhandled rejection when nobody awaits it.
  */
-import { createServer } from 'node:net';
 import { generateKeyPair, type Encoded } from '@ch/codec';
 import type { RunningNode } from '@ch/node';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -14,7 +13,9 @@ import { ChannelErrorKind, isChannelError } from './errors.js';
 import { secretKeySigner } from './signer.js';
 import { MemoryStore } from './store/store.js';
 import { openOptions, startTestNode } from './test-support/pair.js';
+import { connectWebSocket, type TransportFactory } from './transport.js';
 import { until } from './test-support/until.js';
+import { closedPort } from '../../../tools/closed-port.js';
 
 let node: RunningNode | undefined;
 const channels: Channel[] = [];
@@ -23,15 +24,6 @@ afterEach(async () => {
   await node?.stop();
   node = undefined;
 });
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Unhandled rejections while `run` runs and for a moment after. */
 async function unhandledRejections(run: () => Promise<void>): Promise<unknown[]> {
@@ -147,4 +139,42 @@ describe('a channel handed out before it is open', () => {
     ]);
     await expect(Channel.reconnect({ url: node.url, channelId: 'ch_none' as Encoded<'ch'>, store: new MemoryStore(), signer: secretKeySigner(i.secretKey) })).rejects.toThrow(/no record/);
   });
+});
+
+/** Hands itself over only once the node has reported the channel open (and 20 ms more). */
+const lateTransport: TransportFactory = async (url, handlers, timeoutMs) => {
+  let heard!: () => void;
+  const opened = new Promise<void>((resolve) => (heard = resolve));
+  const onMessage = (text: string) => {
+    handlers.onMessage(text);
+    if (text.includes('"event":"open"')) heard();
+  };
+  const transport = await connectWebSocket(url, { ...handlers, onMessage }, timeoutMs);
+  await opened;
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  return transport;
+};
+
+/**
+ * A transport may hand itself over late (a custom one that does its own handshake, or a slow event
+ * loop): the node's first messages then arrive before `connect` returns, and are handled and
+ * answered all the same. The channel must come out open, not stuck in the status it had.
+ */
+test('a channel the node reports open before the transport is handed over comes out open', async () => {
+  const [i, r] = [generateKeyPair(), generateKeyPair()];
+  node = await startTestNode('current', [i, r]);
+  const stores = [new MemoryStore(), new MemoryStore()] as const;
+  const side = (store: MemoryStore) => ({ store, keepRunning: false });
+  const [I, R] = await Promise.all([Channel.open(openOptions(node, i, r, 'initiator', side(stores[0]))), Channel.open(openOptions(node, i, r, 'responder', side(stores[1])))]);
+  const channelId = I.channelId!;
+  await Promise.all([I.leave(), R.leave()]);
+
+  const back = await Promise.all(
+    ([[i, stores[0]], [r, stores[1]]] as const).map(([key, store]) =>
+      Channel.reestablish({ url: node!.url, channelId, store, signer: secretKeySigner(key.secretKey), port: 13179, transport: lateTransport }),
+    ),
+  );
+  channels.push(...back);
+  expect(back.map((c) => c.status)).toEqual(['open', 'open']);
+  expect(await back[0]!.transfer(i.publicKey, r.publicKey, 1n)).toBe(2n);
 });
