@@ -344,7 +344,9 @@ export class Channel {
 
   /** Puts the last co-signed off-chain state on chain without closing. */
   snapshot(options: { fee?: bigint } = {}): Promise<Encoded<'tx'>> {
-    return this.#onChain('channels.snapshot_solo', options, 'snapshot', 'channels.sign.snapshot_solo_tx', 'channel_snapshot_solo_tx');
+    // The node posts a snapshot and is open again at once (its own transcripts go on with transfers
+    // before it is mined): later operations do not wait for the chain.
+    return this.#onChain('channels.snapshot_solo', options, 'snapshot', 'channels.sign.snapshot_solo_tx', 'channel_snapshot_solo_tx', true);
   }
 
   /**
@@ -446,8 +448,8 @@ export class Channel {
     return this.#session.request(method, params, { timeoutMs: this.#timeouts.request });
   }
 
-  #onChain<M extends ClientMethod>(method: M, params: ParamsOf<M>, label: string, signMethod: SignRequestMethod, txType: Extract<Completion, { kind: 'on_chain' }>['txType']): Promise<Encoded<'tx'>> {
-    return this.#operate(method, params, label, { kind: 'none' }, signMethod, { kind: 'on_chain', txType }, this.#timeouts.onChain);
+  #onChain<M extends ClientMethod>(method: M, params: ParamsOf<M>, label: string, signMethod: SignRequestMethod, txType: Extract<Completion, { kind: 'on_chain' }>['txType'], released = false): Promise<Encoded<'tx'>> {
+    return this.#operate(method, params, label, { kind: 'none' }, signMethod, { kind: 'on_chain', txType, released }, this.#timeouts.onChain);
   }
 
   #operate<T, M extends ClientMethod = ClientMethod>(method: M, params: ParamsOf<M>, label: string, expectation: Expectation, signMethod: SignRequestMethod, completion: Completion, timeoutMs: number): Promise<T> {

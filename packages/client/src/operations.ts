@@ -10,8 +10,12 @@ import { TimeoutError, type ChannelError } from './errors.js';
 
 export type OperationPhase = 'queued' | 'requested' | 'signed' | 'settled';
 
-/** How an operation ends well: a new co-signed round, or its tx reported on chain. */
-export type Completion = { readonly kind: 'round' } | { readonly kind: 'on_chain'; readonly txType: ChannelTxType };
+/**
+ * How an operation ends well: a new co-signed round, or its tx reported on chain. `released`: the
+ * node takes new operations once the tx is signed (it posts it and is open again), so the
+ * operation stops holding the queue then and only waits for the chain.
+ */
+export type Completion = { readonly kind: 'round' } | { readonly kind: 'on_chain'; readonly txType: ChannelTxType; readonly released?: boolean };
 
 export interface OperationSpec {
   /** For messages: `transfer`, `deposit`, … */

@@ -89,10 +89,9 @@ export class SigningDesk {
     if (op) op.phase = 'signed';
     host.reply(method, { signed_tx: outcome });
     host.status.move(channelId ? 'awaiting_locked' : 'awaiting_ack');
-    // The node posts a snapshot and is open again at once (the node's own transcripts go on with
-    // transfers before it is mined): the round ends with our signature, and the operation waits
-    // for the tx on chain without holding up the next ones.
-    if (op?.completion.kind === 'on_chain' && op.completion.txType === 'channel_snapshot_solo_tx') {
+    // The node is open again once the tx is signed: the round ends with our signature, and the
+    // operation waits for the tx on chain without holding up the next ones.
+    if (op?.completion.kind === 'on_chain' && op.completion.released) {
       this.end(round);
       host.ops.release(op, outcome);
     }
