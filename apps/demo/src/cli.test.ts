@@ -15,10 +15,11 @@ import { Buffer } from 'node:buffer';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { beats, parseMarkdown, type Beat } from './markdown.js';
 import { closedPort } from '../../../tools/closed-port.js';
+import { SEED_TRANSCRIPT } from '../../../tools/fixtures.mjs';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const cli = join(root, 'apps/demo/dist/index.js');
-const seed = beats(parseMarkdown(readFileSync(join(root, '../shared/seed/000_16b59c4208d5b87d.txt'), 'utf8')));
+const seed = beats(parseMarkdown(readFileSync(SEED_TRANSCRIPT, 'utf8')));
 let dir: string;
 
 interface Run {

@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { beats, parseMarkdown, toMarkdown } from './markdown.js';
 import type { WireEntry } from './transcript.js';
+import { SEED_TRANSCRIPT } from '../../../tools/fixtures.mjs';
 
-const seedText = readFileSync(new URL('../../../../shared/seed/000_16b59c4208d5b87d.txt', import.meta.url), 'utf8');
+const seedText = readFileSync(SEED_TRANSCRIPT, 'utf8');
 
 describe('the seed transcript format', () => {
   test('the seed reads back as 29 messages and 2 hang-ups: 30 beats, eight race conflicts (code 2) and the abort (147), all at round 5', () => {

@@ -1,14 +1,15 @@
 /** The checks against the node's own recorded sign requests: what the node really sent passes; any change fails. */
 import { buildTx, encode, generateKeyPair, initialState, OffChainState, signTx, Tag, unpackTx, type Encoded } from '@ch/codec';
 import { parseMessage, type SignRequest } from '@ch/rpc';
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { checkSignRequest, closeMutualAmounts, sameTransaction, signedBy, unwrap, type ChannelTerms, type ChannelView } from './checks.js';
 import { AbortCode } from './errors.js';
-import { readShared } from './test-support/shared.js';
 import { SEED_TERMS } from './test-support/terms.js';
+import { transcriptPath } from '../../../tools/fixtures.mjs';
 
 type Step = { actor: string; dir: string; query?: Record<string, string>; message?: { method?: string } };
-const load = (path: string): Step[] => (JSON.parse(readShared(`transcripts/${path}`)) as { steps: Step[] }).steps;
+const load = (path: string): Step[] => (JSON.parse(readFileSync(transcriptPath(path), 'utf8')) as { steps: Step[] }).steps;
 /** The sign requests `actor` received, typed as the client receives them (amounts as bigint). */
 function signRequests(steps: Step[], actor: string, method: string): { channel_id: Encoded<'ch'>; data: SignRequest }[] {
   return steps

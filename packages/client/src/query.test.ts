@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { openQuery, reestablishQuery, withQuery } from './query.js';
-import { readShared } from './test-support/shared.js';
+import { transcriptPath } from '../../../tools/fixtures.mjs';
 
-const transcript = JSON.parse(readShared('transcripts/json-rpc/sc_ws_leave_reestablish.json')) as {
+const transcript = JSON.parse(readFileSync(transcriptPath('json-rpc/sc_ws_leave_reestablish.json'), 'utf8')) as {
   steps: { event?: string; actor: string; query?: Record<string, string> }[];
 };
 const opens = transcript.steps.filter((s) => s.event === 'ws_open');

@@ -1,10 +1,10 @@
 // @ch/codec against aepp-sdk-js 14.1.1 on the same inputs, in the same run (see bench/run.mjs).
-// Inputs come from the shared transcripts: a co-signed channel_offchain_tx and its signers.
+// Inputs come from the vendored transcripts: a co-signed channel_offchain_tx and its signers.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { TX_VECTORS } from '../../../tools/fixtures.mjs';
 
-const vectorsPath = fileURLToPath(new URL('../../../../shared/vectors/tx_vectors.json', import.meta.url));
 // Resolve the peer from the bench workspace package, the only place that depends on it.
 const requireFromBench = createRequire(fileURLToPath(new URL('../../../bench/package.json', import.meta.url)));
 const loadSdk = async () => {
@@ -14,7 +14,7 @@ const loadSdk = async () => {
 const loadCodec = () => import('@ch/codec');
 
 function coSignedOffChainTx() {
-  const { vectors } = JSON.parse(readFileSync(vectorsPath, 'utf8'));
+  const { vectors } = JSON.parse(readFileSync(TX_VECTORS, 'utf8'));
   const v = vectors.find((x) => x.shape === '11[2 sig]>57v2');
   const signers = v.decoded.signers;
   return { tx: v.tx, networkId: signers[0].network_id, accounts: signers.map((s) => s.account) };

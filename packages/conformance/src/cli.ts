@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `ch-conformance <dir>`: replays every transcript under `<dir>` (the `shared/transcripts/` JSON
+ * `ch-conformance <dir>`: replays every transcript under `<dir>` (the `fixtures/transcripts/` JSON
  * format) against @ch/client. One line per transcript, then `N passed, M failed, K skipped`; the
  * exit code is 1 if any failed.
  */

@@ -5,14 +5,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseJson, stringifyJson, type JsonValue } from '@ch/rpc';
 import { describe, expect, test } from 'vitest';
 import { formatOutcome, runTranscript } from './runner.js';
 import { transcriptFiles } from './transcript.js';
+import { TRANSCRIPTS_DIR } from '../../../tools/fixtures.mjs';
 
-/** The project's read-only ground truth (`../shared` from the repository root, or `CH_SHARED_DIR`). */
-const ROOT = join(process.env.CH_SHARED_DIR ?? fileURLToPath(new URL('../../../../shared/', import.meta.url)), 'transcripts/');
+const ROOT = join(TRANSCRIPTS_DIR, '/');
 
 /** The transcripts the client cannot take part in: contract updates need the VM, generalized accounts a contract signer. */
 const SKIPPED = [

@@ -1,5 +1,5 @@
 /**
- * A recorded transcript (`shared/transcripts/` format): the steps of both participants in the
+ * A recorded transcript (`fixtures/transcripts/` format): the steps of both participants in the
  * order the node's test suite logged them. Parsed losslessly: ids near -2^59 and amounts past
  * 2^53 stay exact, so every message can be played back as the very text the node sent.
  */

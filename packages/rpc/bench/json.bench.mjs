@@ -4,31 +4,19 @@
 // Run by the root harness (`pnpm bench`, or `node bench/run.mjs json` for this file alone): each
 // side of each case in a fresh process, against dist/ (built first by turbo).
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isInteger, parse as losslessParse, stringify as losslessStringify } from 'lossless-json';
 import { parseJson, parseMessage, stringifyJson } from '../dist/index.js';
-
-const here = fileURLToPath(new URL('.', import.meta.url));
-const TRANSCRIPTS = join(here, '../../../../shared/transcripts');
-
-function jsonFiles(dir) {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      return statSync(path).isDirectory() ? jsonFiles(path) : name.endsWith('.json') ? [path] : [];
-    });
-}
+import { transcriptNames, transcriptPath } from '../../../tools/fixtures.mjs';
 
 /** Every sent and received message as wire text, with its direction. */
 function corpus() {
   // Building it (lossless parsing of every transcript) takes over a second, and every side of every
   // case runs in a fresh process: it is built once per set of transcripts and kept in the temp
   // directory, keyed by the transcripts' paths, sizes and modification times.
-  const files = jsonFiles(TRANSCRIPTS);
+  const files = transcriptNames().map(transcriptPath);
   const key = createHash('sha256')
     .update(files.map((file) => `${file}:${statSync(file).size}:${statSync(file).mtimeMs}`).join('\n'))
     .digest('hex')

@@ -1,16 +1,9 @@
 /**
- * Test-only access to the project's ground truth in ../shared (transcripts and tx vectors).
+ * Test-only access to the vendored ground truth (fixtures/: transcripts and tx vectors).
  * Not exported from the package.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** `CH_SHARED_DIR`, else `shared/` next to the repository checkout. */
-export const SHARED_DIR = process.env.CH_SHARED_DIR ?? fileURLToPath(new URL('../../../../../shared/', import.meta.url));
-if (!existsSync(join(SHARED_DIR, 'README.md'))) {
-  throw new Error(`ground truth not found at ${SHARED_DIR}; set CH_SHARED_DIR to the shared/ directory`);
-}
+import { readFileSync } from 'node:fs';
+import { transcriptNames, transcriptPath, TX_VECTORS } from '../../../../tools/fixtures.mjs';
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -42,29 +35,18 @@ export interface Step {
 }
 
 export interface Transcript {
-  /** Path under shared/transcripts, e.g. `json-rpc/continuous/sc_ws_deposit.json`. */
+  /** Path under fixtures/transcripts, e.g. `json-rpc/continuous/sc_ws_deposit.json`. */
   name: string;
   text: string;
   steps: Step[];
 }
 
-function jsonFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return jsonFiles(path);
-    return entry.name.endsWith('.json') ? [path] : [];
-  });
-}
-
 let transcripts: Transcript[] | undefined;
 export function loadTranscripts(): Transcript[] {
-  const root = join(SHARED_DIR, 'transcripts');
-  transcripts ??= jsonFiles(root)
-    .sort()
-    .map((path) => {
-      const text = readFileSync(path, 'utf8');
-      return { name: relative(root, path), text, steps: (parseJsonLossless(text) as { steps: Step[] }).steps };
-    });
+  transcripts ??= transcriptNames().map((name) => {
+    const text = readFileSync(transcriptPath(name), 'utf8');
+    return { name, text, steps: (parseJsonLossless(text) as { steps: Step[] }).steps };
+  });
   return transcripts;
 }
 
@@ -93,7 +75,7 @@ let vectors: Map<string, TxVector> | undefined;
 /** tx_ string → its vector (decoded tree). Every tx_ in the transcripts is there. */
 export function loadVectors(): Map<string, TxVector> {
   vectors ??= new Map(
-    (parseJsonLossless(readFileSync(join(SHARED_DIR, 'vectors/tx_vectors.json'), 'utf8')) as { vectors: TxVector[] }).vectors.map((v) => [v.tx, v]),
+    (parseJsonLossless(readFileSync(TX_VECTORS, 'utf8')) as { vectors: TxVector[] }).vectors.map((v) => [v.tx, v]),
   );
   return vectors;
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Encoded } from '../encoding.js';
 import { CodecErrorCode } from '../errors.js';
@@ -7,13 +7,10 @@ import { channelIdFromCreateTx } from './channel-id.js';
 import { Tag } from './tags.js';
 import { unpackTx } from './tx.js';
 import type { ChannelCreateTx, Tx } from './schema.js';
+import { transcriptNames, transcriptPath } from '../../../../tools/fixtures.mjs';
 
 // The transcripts hold integers beyond 2^53, so they are only scanned for API strings, never parsed.
-const root = new URL('../../../../../shared/transcripts/', import.meta.url);
-const transcripts = readdirSync(root, { recursive: true, encoding: 'utf8' })
-  .filter((name) => name.endsWith('.json'))
-  .sort()
-  .map((name) => ({ name, text: readFileSync(new URL(name, root), 'utf8') }));
+const transcripts = transcriptNames().map((name) => ({ name, text: readFileSync(transcriptPath(name), 'utf8') }));
 
 /** Distinct JSON string values with the prefix (`"tx_type":` keys excluded). */
 function apiStrings<P extends 'tx' | 'ch' | 'th'>(text: string, prefix: P): Set<Encoded<P>> {
@@ -32,7 +29,7 @@ function coreOf(tx: Tx): Tx {
   return layers(tx).at(-1)!;
 }
 
-describe('channel ids of the transcripts (shared/transcripts)', () => {
+describe('channel ids of the transcripts (fixtures/transcripts)', () => {
   const channelIds = new Set<string>();
   const txs = new Set<Encoded<'tx'>>();
   for (const { text } of transcripts) {

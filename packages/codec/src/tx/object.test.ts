@@ -9,7 +9,7 @@ import type { ChainObject, ChannelOffChainUpdate, SignedTx } from './schema.js';
 import { Tag } from './tags.js';
 import { buildTx, unpackTx } from './tx.js';
 
-// Real txs from shared/vectors/tx_vectors.json: a co-signed off-chain state, a create, a snapshot
+// Real txs from fixtures/vectors/tx_vectors.json: a co-signed off-chain state, a create, a snapshot
 // (payload = a co-signed state) and a solo close (empty payload, a PoI).
 const COSIGNED: Encoded<'tx'> =
   'tx_+NILAfiEuECnNHLJS5b+6fh/nKJBcI5Lrug8tJ8j5LO8E+OZtWAztR8YZcZdvqQmR0CVRml1joYtHFWQP8rXi0kTkdXHOcsJuEDXNSikeKxagbAbG542RBdPpeebyi3CIXTmivGGRnTOyopmon01fVLgRGYX4YXbG22MkfnGEugNL8kblHbIdMsOuEj4RjkCoQbzV0s4Nlxa9SuhFdtoJ1827mTLMXArQJgc5K1hWrj/mwKgpmJq1CPFri4Tx6sjPeMkKVJP5uTXrnGSB3mrLt0HQsqh/dE7';

@@ -3,15 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { toHex } from '../bytes.js';
 import { decode, type Encoded } from '../encoding.js';
 import { buildTx, unpackTx } from './tx.js';
+import { TX_VECTORS } from '../../../../tools/fixtures.mjs';
 
-// Every distinct tx_ string of the transcripts, decoded by the node's templates (shared/README.md).
+// Every distinct tx_ string of the transcripts, decoded by the node's templates (fixtures/README.md).
 interface Vector {
   tx: Encoded<'tx'>;
   shape: string;
   seen: { where: string }[];
   decoded: unknown;
 }
-const file = JSON.parse(readFileSync(new URL('../../../../../shared/vectors/tx_vectors.json', import.meta.url), 'utf8')) as {
+const file = JSON.parse(readFileSync(TX_VECTORS, 'utf8')) as {
   count: number;
   vectors: Vector[];
 };
@@ -51,7 +52,7 @@ function expected(value: unknown): unknown {
   return value;
 }
 
-describe('tx vectors (shared/vectors/tx_vectors.json)', () => {
+describe('tx vectors (fixtures/vectors/tx_vectors.json)', () => {
   it('unpackTx gives every vector its decoded fields and buildTx gives back the same string', () => {
     let checked = 0;
     for (const [i, vector] of file.vectors.entries()) {

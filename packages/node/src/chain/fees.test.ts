@@ -1,15 +1,14 @@
 /** `fee()` against the fees the node's FSM put in real txs, and the chain's fee check at its edges. */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { buildTx, Tag, unpackTx, type Encoded, type Tx } from '@ch/codec';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChannelKit, sign } from './channel-kit.test-helper.js';
 import { ChainErrorCode, isChainError } from './errors.js';
 import { fee, feeGas } from './fees.js';
 import { isOnChainTx, type OnChainTx } from './tx/kinds.js';
+import { transcriptPath, TX_VECTORS } from '../../../../tools/fixtures.mjs';
 
-const SHARED = process.env.CH_SHARED_DIR ?? fileURLToPath(new URL('../../../../../shared/', import.meta.url));
-const vectors = (JSON.parse(readFileSync(`${SHARED}vectors/tx_vectors.json`, 'utf8')) as { vectors: { tx: Encoded<'tx'>; seen: { where: string }[] }[] }).vectors;
+const vectors = (JSON.parse(readFileSync(TX_VECTORS, 'utf8')) as { vectors: { tx: Encoded<'tx'>; seen: { where: string }[] }[] }).vectors;
 
 /** The innermost tx, through signed-tx and GA meta layers. */
 function innermost(tx: Tx): Tx {
@@ -26,7 +25,7 @@ for (const { tx, seen } of vectors) {
 
 /** Fees a client gave in a transcript: as a request's `fee` param or the `fee` open parameter. */
 function clientFees(transcript: string): Set<bigint> {
-  const text = readFileSync(`${SHARED}transcripts/${transcript}`, 'utf8');
+  const text = readFileSync(transcriptPath(transcript), 'utf8');
   return new Set([...text.matchAll(/"fee": "?(\d+)"?/g)].map((m) => BigInt(m[1]!)));
 }
 

@@ -1,10 +1,8 @@
-/** Reading the shared transcripts, and the shape of a message the tests compare on. */
+/** Reading the vendored transcripts, and the shape of a message the tests compare on. */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseJson } from '@ch/rpc';
 import type { Json } from './client.js';
-
-const SHARED = process.env.CH_SHARED_DIR ?? fileURLToPath(new URL('../../../../../shared/', import.meta.url));
+import { transcriptPath } from '../../../../tools/fixtures.mjs';
 
 export type Actor = 'initiator' | 'responder';
 
@@ -22,7 +20,7 @@ export interface Step {
 }
 
 export function loadTranscript(path: string): Step[] {
-  const t = parseJson(readFileSync(`${SHARED}transcripts/${path}`, 'utf8')) as unknown as { steps: Step[] };
+  const t = parseJson(readFileSync(transcriptPath(path), 'utf8')) as unknown as { steps: Step[] };
   return t.steps;
 }
 

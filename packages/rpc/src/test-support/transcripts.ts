@@ -1,14 +1,11 @@
 /**
- * Test-only access to /work/shared/transcripts (`../shared` from the repo root). Files are read
- * with lossless-json, an independent parser, so the wire texts the tests feed to `parseMessage`
- * do not depend on this package's own JSON code.
+ * Test-only access to the vendored transcripts (fixtures/transcripts). Files are read with
+ * lossless-json, an independent parser, so the wire texts the tests feed to `parseMessage` do not
+ * depend on this package's own JSON code.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { isLosslessNumber, parse, stringify, type LosslessNumber } from 'lossless-json';
-
-export const TRANSCRIPTS_DIR = fileURLToPath(new URL('../../../../../shared/transcripts', import.meta.url));
+import { transcriptNames, transcriptPath } from '../../../../tools/fixtures.mjs';
 
 export interface Step {
   readonly index: number;
@@ -30,30 +27,21 @@ export interface WireMessage {
   readonly text: string;
 }
 
-function jsonFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      return statSync(path).isDirectory() ? jsonFiles(path) : name.endsWith('.json') ? [path] : [];
-    });
-}
-
 export interface Transcript {
   readonly file: string;
   readonly steps: readonly Step[];
 }
 
 export function loadTranscripts(): Transcript[] {
-  return jsonFiles(TRANSCRIPTS_DIR).map((path) => {
-    const doc = parse(readFileSync(path, 'utf8')) as { steps: RawStep[] };
+  return transcriptNames().map((file) => {
+    const doc = parse(readFileSync(transcriptPath(file), 'utf8')) as { steps: RawStep[] };
     const steps = doc.steps.map((s) => ({
       ...s,
       index: Number(s.index),
       reply_step: s.reply_step === undefined ? undefined : Number(s.reply_step),
       in_reply_to: s.in_reply_to === undefined ? undefined : Number(s.in_reply_to),
     }));
-    return { file: relative(TRANSCRIPTS_DIR, path), steps };
+    return { file, steps };
   });
 }
 
