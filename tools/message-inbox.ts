@@ -1,7 +1,22 @@
 /**
  * What a test's WebSocket peer has received, in order, with a cursor: `next(match)` waits for the
- * next message (after those already taken) that matches, failing on close or after `ms`.
+ * next message (after those already taken) that matches; `waitForCount(n)` for the n-th message to
+ * have arrived; `waitForClose()` for the socket to close. Every wait sleeps until a message, the
+ * close or its deadline, and fails with an `InboxError` on close or at the deadline, so a loop
+ * around one can neither spin nor hang.
  */
+export class InboxError extends Error {
+  override readonly name = 'InboxError';
+
+  constructor(
+    /** `closed`: the socket closed first; `timeout`: the deadline passed. */
+    readonly reason: 'closed' | 'timeout',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export class MessageInbox<T> {
   readonly received: T[] = [];
   closed = false;
@@ -19,17 +34,43 @@ export class MessageInbox<T> {
   }
 
   async next(match: (m: T) => boolean = () => true, ms = 5000): Promise<T> {
+    let found: T | undefined;
+    await this.#until(
+      () => {
+        while (this.#cursor < this.received.length) {
+          const m = this.received[this.#cursor++]!;
+          if (match(m)) {
+            found = m;
+            return true;
+          }
+        }
+        return false;
+      },
+      ms,
+      () => 'a matching message',
+    );
+    return found!;
+  }
+
+  /** Resolves once `n` messages have arrived in all (taken by `next` or not); the cursor stays. */
+  waitForCount(n: number, ms = 5000): Promise<void> {
+    return this.#until(() => this.received.length >= n, ms, () => `message ${n} (got ${this.received.length})`);
+  }
+
+  waitForClose(ms = 5000): Promise<void> {
+    return this.#until(() => this.closed, ms, () => 'the close');
+  }
+
+  /** Checks `done` now and after every message, until it holds, the socket closes or `ms` pass. */
+  async #until(done: () => boolean, ms: number, what: () => string): Promise<void> {
     const deadline = Date.now() + ms;
     for (;;) {
-      while (this.#cursor < this.received.length) {
-        const m = this.received[this.#cursor++]!;
-        if (match(m)) return m;
-      }
-      if (this.closed) throw new Error('the socket closed while waiting');
+      if (done()) return;
+      if (this.closed) throw new InboxError('closed', `the socket closed while waiting for ${what()}`);
       const left = deadline - Date.now();
       if (left <= 0) {
-        const recent = JSON.stringify(this.received.slice(-5), (_k, v) => (typeof v === 'bigint' ? String(v) : v));
-        throw new Error(`no matching message within ${ms} ms; last received: ${recent}`);
+        const recent = JSON.stringify(this.received.slice(-5), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+        throw new InboxError('timeout', `waited ${ms} ms for ${what()} in vain; last received: ${recent}`);
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);

@@ -163,7 +163,13 @@ describe.concurrent.each(['initiator', 'responder'] as const)('a client process 
       let streaming = true;
       const peerStream = (async () => {
         // Lost races and updates the dying victim never co-signed end in conflicts; nothing else may.
-        while (streaming) await peer.transfer(keys.peer.publicKey, keys.victim.publicKey, 1n).catch((e: Error) => expect(e).toBeInstanceOf(ConflictError));
+        // A breath after each, so that transfers refused at once cannot starve the timers.
+        while (streaming) {
+          await peer.transfer(keys.peer.publicKey, keys.victim.publicKey, 1n).catch(async (e: Error) => {
+            expect(e).toBeInstanceOf(ConflictError);
+            await sleep(1);
+          });
+        }
       })();
       victim.send({ cmd: 'stream' });
       await sleep(Math.floor(random() * 200));

@@ -7,7 +7,7 @@
  */
 import { generateKeyPair } from '@ch/codec';
 import { afterEach, expect, test } from 'vitest';
-import { event, type Json, type TestClient } from './test-support/client.js';
+import { event, type Json } from './test-support/client.js';
 import { connectPair, startTestNode } from './test-support/channel.js';
 import { replay } from './test-support/replay.js';
 import { loadTranscript, received, shape, type Step } from './test-support/transcripts.js';
@@ -45,11 +45,8 @@ test('sc_ws_basic_open_close: each client receives what the recorded one did', a
   const firstStop = steps.findIndex((s) => s.dir === 'send' && s.message?.method === 'channels.system');
   await replay(steps, { initiator: { client: I, recorded: open.query.initiator_id! }, responder: { client: R, recorded: open.query.responder_id! } }, firstStop);
   const upTo = steps.slice(0, firstStop);
-  const settle = async (c: TestClient, n: number) => {
-    while (c.received.length < n) await c.next(() => false, 100).catch(() => undefined);
-  };
-  await settle(I, received(upTo, 'initiator').length);
-  await settle(R, received(upTo, 'responder').length);
+  await I.waitForCount(received(upTo, 'initiator').length, 10_000);
+  await R.waitForCount(received(upTo, 'responder').length, 10_000);
   expect(canonical(I.received.map(shape))).toEqual(canonical(received(upTo, 'initiator')));
   expect(canonical(R.received.map(shape))).toEqual(canonical(received(upTo, 'responder')));
 

@@ -60,6 +60,16 @@ export class TestClient {
     return this.#inbox.next(match, ms);
   }
 
+  /** Resolves once `n` messages have arrived in all; fails on close or after `ms`. */
+  waitForCount(n: number, ms?: number): Promise<void> {
+    return this.#inbox.waitForCount(n, ms);
+  }
+
+  /** Resolves once the node has closed the socket; fails after `ms`. */
+  waitForClose(ms?: number): Promise<void> {
+    return this.#inbox.waitForClose(ms);
+  }
+
   nextMethod(method: string, ms?: number): Promise<Json> {
     return this.next((m) => m.method === method, ms);
   }

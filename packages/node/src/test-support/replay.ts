@@ -34,7 +34,7 @@ export async function replay(steps: readonly Step[], actors: Record<Step['actor'
           continue;
         }
         if (step.dir !== 'send') continue;
-        while (client.received.length < seen) await client.next(() => false, 50).catch(() => undefined);
+        await client.waitForCount(seen);
         const message = substitute(step.message, swaps);
         const params = message.params as Json;
         if (typeof params.signed_tx === 'string') {

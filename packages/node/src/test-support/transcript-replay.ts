@@ -131,7 +131,8 @@ export class TranscriptReplay {
           throw new Error(`${session.actor} (session ${this.sessions.indexOf(session)}, expected ${session.expected.length}, got ${session.client.received.length}) never got ${JSON.stringify(missing)}; sessions got:\n${all}`);
         }
         const before = session.client.received.length;
-        await session.client.next(() => false, QUIET_MS).catch(() => undefined);
+        // A message, a quiet spell or the close: the checks above decide what it means.
+        await session.client.waitForCount(before + 1, QUIET_MS).catch(() => undefined);
         const next = session.expected.find((_, n) => !session.matched.has(n));
         if (session.client.received.length === before && this.#quiet() && BLOCK_PACED.has(shape(next!))) this.options.mine?.();
       }
@@ -139,9 +140,13 @@ export class TranscriptReplay {
   }
 
   async #quietFor(ms: number): Promise<void> {
+    const timeout = this.options.timeoutMs ?? 5000;
+    const deadline = Date.now() + timeout;
     this.#quiet();
-    do await new Promise((resolve) => setTimeout(resolve, ms));
-    while (!this.#quiet());
+    do {
+      if (Date.now() > deadline) throw new Error(`the node did not go quiet for ${ms} ms within ${timeout} ms`);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+    } while (!this.#quiet());
   }
 
   /** No session got anything new since the last look. */
@@ -177,8 +182,7 @@ export class TranscriptReplay {
     const byNode = session.expected.some((m) => shape(m) === 'info died' || (m.error !== undefined && m.id === null && m.channel_id === null));
     await this.settle();
     if (!byNode) return session.client.close();
-    const deadline = Date.now() + (this.options.timeoutMs ?? 5000);
-    while (!session.client.closed && Date.now() < deadline) await session.client.next(() => false, 20).catch(() => undefined);
+    await session.client.waitForClose(this.options.timeoutMs);
   }
 
   #send(actor: Actor, recorded: Json): void {
