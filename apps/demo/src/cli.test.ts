@@ -3,11 +3,12 @@
  * would: the default run, the seed transcript it writes (must show 1 and 2), JSON results against
  * a node started separately, and the one-line failures.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { generateKeyPair } from '@ch/codec';
 import { startNode } from '@ch/node';
 import { parseJson } from '@ch/rpc';
@@ -38,8 +39,10 @@ function demo(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   });
 }
 
-beforeAll(() => {
-  execFileSync(join(root, 'node_modules/.bin/turbo'), ['run', 'build', '--filter=demo...', '--output-logs=errors-only'], { cwd: root, stdio: 'ignore' });
+// Built asynchronously: a build that blocked the event loop for longer than CH_WATCHDOG_MS would be
+// taken for a hung test (tools/watchdog.ts).
+beforeAll(async () => {
+  await promisify(execFile)(join(root, 'node_modules/.bin/turbo'), ['run', 'build', '--filter=demo...', '--output-logs=errors-only'], { cwd: root });
   dir = mkdtempSync(join(tmpdir(), 'ch-demo-'));
 }, 300_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
