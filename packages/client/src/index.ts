@@ -1,16 +1,4 @@
-export { Channel } from './channel.js';
-export type { ChannelEvents, ChannelMessage, ConflictEvent, IncomingProposal } from './channel-events.js';
-export { DEFAULT_TIMEOUTS, type CommonOptions, type OpenOptions, type ReestablishOptions, type Timeouts } from './options.js';
-export type { NodeOptions, NodeTimeouts } from './query.js';
-export { secretKeySigner, type Role, type SignContext, type SignOutcome, type Signer } from './signer.js';
-export { closeMutualAmounts, type ChannelTerms, type CoSignedState } from './checks.js';
-export { CHANNEL_STATUSES, type ChannelStatus } from './state-machine.js';
-export { AbortCode, ChannelError, ChannelErrorKind, ConflictError, isChannelError, RefusedError, RpcRequestError, TimeoutError } from './errors.js';
-export { retryDelay, type RetryPolicy } from './retry.js';
-export { MemoryStore, type ChannelRecord, type ChannelStore, type StoredState } from './store/store.js';
+/** The package's entry in Node: the portable API, and the file store that is Node's default store. */
+export * from './portable.js';
 export { FileStore } from './store/file-store.js';
-export { DEFAULT_STORE_DIRECTORY, defaultStore } from './store/default-store.js';
-export { connectWebSocket, type Transport, type TransportFactory, type TransportHandlers } from './transport.js';
-export { Emitter, type EventMap, type Listener } from './emitter.js';
-// The key handling a participant needs, so a client needs no second import to get going.
-export { generateKeyPair, keyPairFromSecret, type Encoded, type KeyPair } from '@ch/codec';
+export { DEFAULT_STORE_DIRECTORY } from './platform/node.js';

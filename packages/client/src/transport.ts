@@ -1,8 +1,9 @@
 /**
- * The WebSocket under a channel: `ws` in Node, the platform's `WebSocket` in browsers (and in any
- * runtime that has one but is not Node). `ws` is imported only when used, so browser bundles never
- * pull it in. A `TransportFactory` can be passed instead, for other runtimes or tests.
+ * The WebSocket under a channel: `ws` in Node, the page's `WebSocket` in browsers, as the build
+ * for each platform picks it (`#platform`), so a browser bundle never holds `ws`. A
+ * `TransportFactory` can be passed instead, for other runtimes or tests.
  */
+import { webSocketClass } from '#platform';
 import { ChannelError, ChannelErrorKind, TimeoutError } from './errors.js';
 
 export interface TransportHandlers {
@@ -18,33 +19,25 @@ export interface Transport {
 
 export type TransportFactory = (url: string, handlers: TransportHandlers, timeoutMs: number) => Promise<Transport>;
 
-/** What this module uses of a browser WebSocket (the DOM lib is not part of this package's types). */
-interface BrowserWebSocket {
+/** What this module uses of a WebSocket: the browser's API, which `ws` has too (the DOM lib is not part of this package's types). */
+interface WebSocketLike {
   readonly readyState: number;
   send(data: string): void;
   close(): void;
   addEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: { data?: unknown; code?: number; reason?: string }) => void): void;
 }
-type BrowserWebSocketClass = new (url: string) => BrowserWebSocket;
+export type WebSocketClass = new (url: string) => WebSocketLike;
 
 const OPEN = 1;
 
-function isNode(): boolean {
-  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-}
-
 /** The default transport. */
 export const connectWebSocket: TransportFactory = async (url, handlers, timeoutMs) => {
-  const Native = (globalThis as { WebSocket?: BrowserWebSocketClass }).WebSocket;
-  if (isNode() || Native === undefined) {
-    const { default: WebSocket } = await import('ws');
-    return open(new WebSocket(url) as unknown as BrowserWebSocket, url, handlers, timeoutMs);
-  }
-  return open(new Native(url), url, handlers, timeoutMs);
+  const WebSocket = webSocketClass();
+  return open(new WebSocket(url), url, handlers, timeoutMs);
 };
 
 /** Waits for the socket to open (or fail, or time out) and wires its events to `handlers`. */
-function open(socket: BrowserWebSocket, url: string, handlers: TransportHandlers, timeoutMs: number): Promise<Transport> {
+function open(socket: WebSocketLike, url: string, handlers: TransportHandlers, timeoutMs: number): Promise<Transport> {
   return new Promise((resolve, reject) => {
     let opened = false;
     let closed = false;

@@ -1,6 +1,7 @@
 /**
- * Without a `store` option a channel keeps its co-signed states in `.ch-channels/` of the working
- * directory, and reestablishing without one finds them there.
+ * In Node, without a `store` option a channel keeps its co-signed states in `.ch-channels/` of the
+ * working directory, and reestablishing without one finds them there. (The browser's default,
+ * IndexedDB, is tested in a real Chromium: browser.test.ts.)
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +9,8 @@ import { afterEach, expect, test } from 'vitest';
 import { Channel } from '../channel.js';
 import { secretKeySigner } from '../signer.js';
 import { openPair, type Pair } from '../test-support/pair.js';
-import { DEFAULT_STORE_DIRECTORY, defaultStore } from './default-store.js';
+import { DEFAULT_STORE_DIRECTORY } from '../platform/node.js';
+import { defaultStore } from './default-store.js';
 import { FileStore } from './file-store.js';
 import { MemoryStore } from './store.js';
 

@@ -58,7 +58,7 @@ describe('FileStore', () => {
   test('a torn or foreign file is refused, not misread', async () => {
     const bytes = encodeRecord(record(5n));
     writeFileSync(join(dir, `${CHANNEL}.msgpack`), bytes.subarray(0, bytes.length - 9));
-    await expect(new FileStore(dir).load(CHANNEL)).rejects.toThrow();
+    await expect(new FileStore(dir).load(CHANNEL)).rejects.toMatchObject({ kind: 'store', message: expect.stringContaining('do not decode') });
     writeFileSync(join(dir, `${CHANNEL}.msgpack`), encodeRecord({ ...record(5n), state: undefined } as never));
     await expect(new FileStore(dir).load(CHANNEL)).rejects.toMatchObject({ kind: 'store' });
   });

@@ -6,9 +6,11 @@
  * travel as a MessagePack extension holding their decimal digits.
  */
 import { decode, encode, ExtensionCodec } from '@msgpack/msgpack';
-import type * as FsPromises from 'node:fs/promises';
+import * as fs from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Encoded } from '@ch/codec';
 import { ChannelError, ChannelErrorKind } from '../errors.js';
+import { unwrapRecord, wrapRecord } from './record-format.js';
 import type { ChannelRecord, ChannelStore } from './store.js';
 
 const BIGINT_EXT = 1;
@@ -19,25 +21,18 @@ codec.register({
   decode: (data: Uint8Array) => BigInt(new TextDecoder().decode(data)),
 });
 
-/** The record format's version, stored with it; a file of another version is refused, not misread. */
-const FORMAT = 1;
-
 export function encodeRecord(record: ChannelRecord): Uint8Array {
-  return encode({ format: FORMAT, record }, { extensionCodec: codec, ignoreUndefined: true });
+  return encode(wrapRecord(record), { extensionCodec: codec, ignoreUndefined: true });
 }
 
 export function decodeRecord(bytes: Uint8Array): ChannelRecord {
-  const value = decode(bytes, { extensionCodec: codec }) as { format?: unknown; record?: Partial<ChannelRecord> };
-  const record = value?.record;
-  const valid =
-    value?.format === FORMAT &&
-    typeof record?.channelId === 'string' &&
-    (record.role === 'initiator' || record.role === 'responder') &&
-    typeof record.state?.round === 'bigint' &&
-    typeof record.state.tx === 'string' &&
-    Array.isArray(record.state.balances);
-  if (!valid) throw new ChannelError(ChannelErrorKind.STORE, 'not a channel record of format 1');
-  return record as ChannelRecord;
+  let value: unknown;
+  try {
+    value = decode(bytes, { extensionCodec: codec });
+  } catch (e) {
+    throw new ChannelError(ChannelErrorKind.STORE, 'not a channel record: the bytes do not decode (torn, or not MessagePack)', { cause: e });
+  }
+  return unwrapRecord(value);
 }
 
 export class FileStore implements ChannelStore {
@@ -48,10 +43,10 @@ export class FileStore implements ChannelStore {
   }
 
   async load(channelId: Encoded<'ch'>): Promise<ChannelRecord | undefined> {
-    const { readFile } = await import('node:fs/promises');
+    const file = this.#path(channelId);
     let bytes: Uint8Array;
     try {
-      bytes = await readFile(await this.#path(channelId));
+      bytes = await fs.readFile(file);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw new ChannelError(ChannelErrorKind.STORE, `cannot read the record of ${channelId}`, { cause: e });
@@ -60,8 +55,7 @@ export class FileStore implements ChannelStore {
   }
 
   async save(record: ChannelRecord): Promise<void> {
-    const fs = await import('node:fs/promises');
-    const file = await this.#path(record.channelId);
+    const file = this.#path(record.channelId);
     const temp = `${file}.${process.pid}.${globalThis.crypto.randomUUID()}.tmp`;
     try {
       await fs.mkdir(this.directory, { recursive: true });
@@ -77,19 +71,18 @@ export class FileStore implements ChannelStore {
       await fs.rm(temp, { force: true });
       throw new ChannelError(ChannelErrorKind.STORE, `cannot save the record of ${record.channelId}`, { cause: e });
     }
-    await syncDirectory(fs, this.directory);
+    await syncDirectory(this.directory);
   }
 
-  async #path(channelId: string): Promise<string> {
+  #path(channelId: string): string {
     // Channel ids are base58: they cannot climb out of the directory, but refuse anything else.
     if (!/^ch_[1-9A-HJ-NP-Za-km-z]+$/.test(channelId)) throw new ChannelError(ChannelErrorKind.STORE, `not a channel id: ${channelId}`);
-    const { join } = await import('node:path');
     return join(this.directory, `${channelId}.msgpack`);
   }
 }
 
 /** Flushes the directory entry of the rename; platforms that cannot open a directory (Windows) skip it. */
-async function syncDirectory(fs: typeof FsPromises, directory: string): Promise<void> {
+async function syncDirectory(directory: string): Promise<void> {
   let dir: Awaited<ReturnType<typeof fs.open>> | undefined;
   try {
     dir = await fs.open(directory, 'r');

@@ -1,0 +1,233 @@
+/**
+ * The browser build in a real headless Chromium (Debian's `chromium`, driven by playwright-core).
+ * The test bundles a page (test-support/browser-page.ts) the way an app would bundle the client,
+ * `browser` condition on and nothing external, and serves it from 127.0.0.1. The channel's
+ * initiator lives in the page with the default store, IndexedDB on the profile's disk; the
+ * responder lives here; the node is @ch/node. The page reloads mid-channel and comes back from
+ * IndexedDB alone. IndexedDbStore's own contract (bigints, foreign records, schema versions) is
+ * tested in the same page.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateKeyPair, toHex } from '@ch/codec';
+import type { RunningNode } from '@ch/node';
+import { build } from 'esbuild';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { Channel } from './channel.js';
+import type { ChannelRecord } from './store/store.js';
+import type { ChannelView, Outcome, PageApi } from './test-support/browser-page.js';
+import { NETWORK_ID, openOptions, SEED_TERMS, startTestNode } from './test-support/pair.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/** Every wait on the page ends by then; the client's own deadlines (below) are shorter. */
+const PAGE_DEADLINE = 45_000;
+const timeouts = { connect: 10_000, open: 30_000, update: 30_000 };
+
+// Without Chromium the test cannot run; CI installs it (.ci/run), so there its absence fails.
+const skip = !existsSync(CHROMIUM) && process.env.CI !== 'true';
+if (skip) console.warn(`browser.test.ts skipped: no ${CHROMIUM}; \`apt-get install chromium\` to run it`);
+
+describe.skipIf(skip)('@ch/client in a real Chromium', () => {
+  const i = generateKeyPair();
+  const r = generateKeyPair();
+  let node: RunningNode | undefined;
+  let server: Server | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page;
+  let profile: string;
+  let bundle: { code: string; inputs: string[] };
+  let pageUrl: string;
+  let responder: Channel | undefined;
+
+  /** Runs `fn` in the page with its API; never waits past the deadline. */
+  function inPage<A, R>(fn: (api: PageApi, arg: A) => R | Promise<R>, arg: A): Promise<R> {
+    const run = page.evaluate(async ([source, value]) => {
+      const api = (globalThis as unknown as { page: PageApi }).page;
+      return (0, eval)(`(${source})`)(api, value) as R;
+    }, [fn.toString(), arg] as const);
+    return deadline(run, `the page running ${fn.toString().slice(0, 60)}`);
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`CI=true and no ${CHROMIUM}: apt-get install chromium (see .ci/run)`);
+    const built = await build({
+      entryPoints: [fileURLToPath(new URL('./test-support/browser-page.ts', import.meta.url))],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      target: 'es2022',
+      // The sources, as the workspace resolves them; `browser` picks the browser build's entry and `#platform`.
+      conditions: ['@ch/source'],
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    bundle = { code: built.outputFiles[0]!.text, inputs: Object.keys(built.metafile.inputs) };
+
+    server = createServer((request, response) => {
+      if (request.url === '/page.js') response.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle.code);
+      else if (request.url === '/') response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><script type="module" src="/page.js"></script>');
+      else response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    pageUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+
+    node = await startTestNode('current', [i, r]);
+    // A profile on disk (not an incognito context), so IndexedDB is the one a user's browser keeps.
+    profile = mkdtempSync(join(tmpdir(), 'ch-chromium-'));
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, timeout: PAGE_DEADLINE });
+    context.setDefaultTimeout(PAGE_DEADLINE);
+    page = context.pages()[0] ?? (await context.newPage());
+    await load(page, pageUrl);
+  }, 120_000);
+
+  afterAll(async () => {
+    responder?.disconnect();
+    await context?.close();
+    await node?.stop();
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  test('the bundle holds the browser build and no Node module or shim', async () => {
+    const has = (file: string) => bundle.inputs.some((path) => path.endsWith(`packages/client/src/${file}`));
+    expect([has('portable.ts'), has('platform/browser.ts'), has('store/indexed-db-store.ts')]).toEqual([true, true, true]);
+    expect([has('index.ts'), has('platform/node.ts'), has('store/file-store.ts')]).toEqual([false, false, false]);
+    expect(bundle.inputs.filter((path) => /node_modules\/(\.pnpm\/)?(ws|buffer|process|events|util|stream|path-browserify)[@/]/.test(path))).toEqual([]);
+    // No import of a module the page would have to get from somewhere.
+    expect(bundle.code).not.toMatch(/\bimport\s*\(|\brequire\s*\(|^\s*import\s.*\sfrom\s/m);
+    expect(await inPage((api) => api.nodeGlobals(), null)).toEqual([]);
+  });
+
+  test('a channel opened in the page with the default store survives a reload', async () => {
+    // The page's own options: no signer (it makes its own from the key), no store (the default).
+    const { signer: _signer, store: _store, role: _role, ...options } = openOptions(node!, i, r, 'initiator', { timeouts });
+    const secret = toHex(i.secretKey);
+    const [channelId, R] = await Promise.all([
+      inPage((api, a) => api.open(a.options, a.secret), { options, secret }),
+      Channel.open(openOptions(node!, i, r, 'responder', { timeouts })),
+    ]);
+    responder = R;
+    expect(await inPage((api) => api.client.defaultStore() instanceof api.client.IndexedDbStore, null)).toBe(true);
+
+    expect(await inPage((api, a) => api.transfer(a.from, a.to, 10n), { from: i.publicKey, to: r.publicKey })).toBe(2n);
+    expect(await R.transfer(r.publicKey, i.publicKey, 3n)).toBe(3n);
+    await until(async () => (await view()).round === 3n);
+    expect(await view()).toEqual(viewOf(R));
+
+    await load(page, pageUrl, true);
+    expect(await inPage((api) => api.nodeGlobals(), null)).toEqual([]);
+    await inPage((api, a) => api.reestablish(a.options, a.secret), { options: { url: node!.url, channelId, port: 13179, timeouts }, secret });
+    const back = await view();
+    expect(back.round).toBe(3n);
+    expect(back).toEqual(viewOf(R));
+
+    expect(await inPage((api, a) => api.transfer(a.from, a.to, 5n), { from: i.publicKey, to: r.publicKey })).toBe(4n);
+    expect(await R.transfer(r.publicKey, i.publicKey, 1n)).toBe(5n);
+    await until(async () => (await view()).round === 5n);
+    expect(await view()).toEqual(viewOf(R));
+    const stored = await inPage((api, id) => api.client.defaultStore().load(id), channelId);
+    expect(stored?.state.round).toBe(5n);
+    expect(stored?.state.tx).toBe(R.state?.tx);
+    expect(R.balanceOf(i.publicKey)).toBe(SEED_TERMS.initiatorAmount - SEED_TERMS.pushAmount - 10n + 3n - 5n + 1n);
+  });
+
+  describe('IndexedDbStore', () => {
+    const record = (round: bigint): ChannelRecord => ({
+      channelId: 'ch_Bx4x8rvNpeHe2LtnDNqyqCvguqX5jEeotUDk5cRXH3mEXzy77',
+      role: 'responder',
+      networkId: NETWORK_ID,
+      terms: { initiatorId: i.publicKey, responderId: r.publicKey, ...SEED_TERMS },
+      fsmId: 'ba_ZG0hvKdgSOCMyu/1pVJaOCyUYc260bVVPLZg5Qzy/rcuM9pd',
+      state: { round, tx: 'tx_+JALAfhC', balances: [['6ae7fb98'.padEnd(64, '0'), 2n ** 70n]] },
+      pending: { round: round + 1n, tx: 'tx_+JALAfhD', balances: [['6ae7fb98'.padEnd(64, '0'), 2n ** 70n - 1n]] },
+    });
+
+    test('a record comes back whole, bigints past 64 bits included, in the database and object store named', async () => {
+      const saved = record(2n ** 60n);
+      const loaded = await inPage(async (api, rec) => {
+        const options = { database: 'named-db', objectStore: 'named-store' };
+        await new api.client.IndexedDbStore(options).save(rec);
+        await new api.client.IndexedDbStore(options).save({ ...rec, state: { ...rec.state, round: rec.state.round + 2n } });
+        const other = await new api.client.IndexedDbStore({ database: 'another-db' }).load(rec.channelId);
+        return { back: await new api.client.IndexedDbStore(options).load(rec.channelId), other };
+      }, saved);
+      expect(loaded).toEqual({ back: { ...saved, state: { ...saved.state, round: saved.state.round + 2n } }, other: undefined });
+    });
+
+    test('a foreign or other-format value is a typed store error, not a record', async () => {
+      const outcomes = await inPage(async (api, rec) => {
+        const planted: Outcome<unknown>[] = [];
+        const load = async (value: unknown) => {
+          await api.plant('foreign', 'records', 1, rec.channelId, value);
+          planted.push(await api.outcome(() => new api.client.IndexedDbStore({ database: 'foreign' }).load(rec.channelId)));
+        };
+        await load({ format: 2, record: rec });
+        await load({ format: 1, record: { ...rec, state: undefined } });
+        await load('a string');
+        return planted;
+      }, record(1n));
+      for (const outcome of outcomes) expect(outcome).toMatchObject({ error: { name: 'ChannelError', kind: 'store', message: 'not a channel record of format 1' } });
+    });
+
+    test('a database of a newer schema, or without the object store, is refused with a typed error', async () => {
+      const [newer, missing] = await inPage(async (api, id) => {
+        await api.plant('newer', 'records', 2, id, null);
+        await api.plant('elsewhere', 'other-store', 1, id, null);
+        return [
+          await api.outcome(() => new api.client.IndexedDbStore({ database: 'newer' }).load(id)),
+          await api.outcome(() => new api.client.IndexedDbStore({ database: 'elsewhere' }).load(id)),
+        ];
+      }, record(1n).channelId);
+      expect(newer).toMatchObject({ error: { kind: 'store', message: 'IndexedDB database newer: cannot be opened' } });
+      expect(missing).toMatchObject({ error: { kind: 'store', message: expect.stringContaining('has no object store records') } });
+    });
+
+    test('a save that cannot be stored rejects with a typed error, and the store stays usable', async () => {
+      const [refused, loaded] = await inPage(async (api, rec) => {
+        const store = new api.client.IndexedDbStore({ database: 'refusing' });
+        // Structured clone refuses functions: the put throws, no transaction completes.
+        const refused = await api.outcome(() => store.save({ ...rec, terms: { ...rec.terms, extra: () => 0 } } as never));
+        await store.save(rec);
+        return [refused, await store.load(rec.channelId)];
+      }, record(7n));
+      expect(refused).toMatchObject({ error: { kind: 'store', message: `cannot save the record of ${record(7n).channelId}` } });
+      expect(loaded).toEqual(record(7n));
+    });
+  });
+
+  function view(): Promise<ChannelView> {
+    return inPage((api) => api.view(), null);
+  }
+
+  function viewOf(c: Channel): ChannelView {
+    return { status: c.status, round: c.round, tx: c.state?.tx, balances: [...(c.state?.state.balances ?? [])] };
+  }
+
+  async function until(condition: () => Promise<boolean>, ms = 10_000): Promise<void> {
+    const end = Date.now() + ms;
+    while (!(await condition())) {
+      if (Date.now() > end) throw new Error(`not reached within ${ms} ms: ${condition.toString()}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+});
+
+/** Loads (or reloads) the page and waits for its API. */
+async function load(page: Page, url: string, reload = false): Promise<void> {
+  await (reload ? page.reload() : page.goto(url));
+  await page.waitForFunction(() => 'page' in globalThis, undefined, { timeout: PAGE_DEADLINE });
+}
+
+function deadline<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${PAGE_DEADLINE} ms`)), PAGE_DEADLINE);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,128 @@
+/**
+ * Channel records in IndexedDB, the default store in browsers. One object store holds one value
+ * per channel, keyed by channel id: the record wrapped as every durable store keeps it
+ * (record-format.ts), and checked the same way when loaded. Structured clone keeps bigints exact.
+ *
+ * Durability: `save` writes in a readwrite transaction opened with `durability: 'strict'` and
+ * resolves only on its `complete` event, which the browser then fires only once the data is
+ * flushed to disk (FileStore's fsync); an `error`, an `abort` (a full quota among them) or a value
+ * that cannot be stored rejects with a `ChannelError` of kind `store`.
+ *
+ * Schema, version 1: the object store, out-of-line string keys. A database of a newer version is
+ * refused rather than written with an older schema.
+ */
+import type { Encoded } from '@ch/codec';
+import { ChannelError, ChannelErrorKind } from '../errors.js';
+import { globalIndexedDb, type IdbDatabase, type IdbFactory, type IdbOpenRequest } from './indexed-db-api.js';
+import { unwrapRecord, wrapRecord } from './record-format.js';
+import type { ChannelRecord, ChannelStore } from './store.js';
+
+/** The database schema's version; `upgradeneeded` brings older databases up to it. */
+const SCHEMA_VERSION = 1;
+
+export interface IndexedDbStoreOptions {
+  /** The database's name; default `ch-channels`. */
+  readonly database?: string;
+  /** The object store's name in it; default `records`. One database holds one store's records. */
+  readonly objectStore?: string;
+}
+
+export class IndexedDbStore implements ChannelStore {
+  readonly database: string;
+  readonly objectStore: string;
+  readonly #factory: IdbFactory;
+  #connection: Promise<IdbDatabase> | undefined;
+
+  /** Throws a `ChannelError` of kind `store` where there is no global `indexedDB` (Node, unless polyfilled). */
+  constructor(options: IndexedDbStoreOptions = {}) {
+    this.database = options.database ?? 'ch-channels';
+    this.objectStore = options.objectStore ?? 'records';
+    const factory = globalIndexedDb();
+    if (factory === undefined) throw new ChannelError(ChannelErrorKind.STORE, 'this runtime has no IndexedDB: pass a `store` that keeps records durably');
+    this.#factory = factory;
+  }
+
+  async load(channelId: Encoded<'ch'>): Promise<ChannelRecord | undefined> {
+    const db = await this.#open();
+    const value = await new Promise<unknown>((resolve, reject) => {
+      const fail = (cause: unknown) => reject(new ChannelError(ChannelErrorKind.STORE, `cannot read the record of ${channelId}`, { cause }));
+      try {
+        const request = db.transaction(this.objectStore, 'readonly').objectStore(this.objectStore).get(channelId);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => fail(request.error);
+      } catch (e) {
+        fail(e);
+      }
+    });
+    return value === undefined ? undefined : unwrapRecord(value);
+  }
+
+  async save(record: ChannelRecord): Promise<void> {
+    const db = await this.#open();
+    await new Promise<void>((resolve, reject) => {
+      const fail = (cause: unknown) => reject(new ChannelError(ChannelErrorKind.STORE, `cannot save the record of ${record.channelId}`, { cause }));
+      try {
+        const tx = db.transaction(this.objectStore, 'readwrite', { durability: 'strict' });
+        tx.oncomplete = () => resolve();
+        // A failed put (the quota) aborts the transaction, as does the browser (storage cleared).
+        tx.onabort = () => fail(tx.error);
+        tx.objectStore(this.objectStore).put(wrapRecord(record), record.channelId);
+      } catch (e) {
+        // Thrown at once: a value structured clone refuses, a key that is not one, a closing database.
+        fail(e);
+      }
+    });
+  }
+
+  /** One connection per store, opened on first use; dropped when it closes, so the next use reopens. */
+  #open(): Promise<IdbDatabase> {
+    if (this.#connection) return this.#connection;
+    const connection = openDatabase(this.#factory, this.database, this.objectStore).then((db) => {
+      // Another tab wants a newer schema, or the browser closed the database (storage cleared).
+      db.onversionchange = db.onclose = () => {
+        db.close();
+        if (this.#connection === connection) this.#connection = undefined;
+      };
+      return db;
+    });
+    this.#connection = connection;
+    connection.catch(() => {
+      if (this.#connection === connection) this.#connection = undefined;
+    });
+    return connection;
+  }
+}
+
+function openDatabase(factory: IdbFactory, name: string, objectStore: string): Promise<IdbDatabase> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const fail = (reason: string, cause?: unknown) => {
+      settled = true;
+      reject(new ChannelError(ChannelErrorKind.STORE, `IndexedDB database ${name}: ${reason}`, { cause }));
+    };
+    let request: IdbOpenRequest;
+    try {
+      request = factory.open(name, SCHEMA_VERSION);
+    } catch (e) {
+      fail('cannot be opened', e);
+      return;
+    }
+    // Version 1 from nothing; later versions will migrate from the old version here.
+    request.onupgradeneeded = () => request.result.createObjectStore(objectStore);
+    request.onsuccess = () => {
+      const db = request.result;
+      if (settled) db.close();
+      else if (!db.objectStoreNames.contains(objectStore)) {
+        db.close();
+        fail(`has no object store ${objectStore} (it was created for another one: give each its own database)`);
+      } else {
+        settled = true;
+        resolve(db);
+      }
+    };
+    // A newer version (VersionError), a refused permission, a full disk.
+    request.onerror = () => fail('cannot be opened', request.error);
+    // An upgrade waits for other tabs to close an older version; rather than hang, say so.
+    request.onblocked = () => fail('is held open at an older version by another tab: close it and try again');
+  });
+}
