@@ -1,8 +1,8 @@
 /**
  * A client written for the real aeternity node works against @ch/node unchanged: aepp-sdk-js's
  * Channel (14.1.1, here because it is the bench's peer) opens a channel, transfers both ways and
- * reads balances. aepp-sdk-js 14 builds Iris+ transactions only, so the node runs the `current`
- * profile; it signs the Lima+ hashed form, which the node accepts as the real one does.
+ * reads balances, against the node's default profile (`current`: aepp-sdk-js 14 builds Iris+
+ * transactions only). It signs the Lima+ hashed form, which the node accepts as the real one does.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import * as sdkModule from '@aeternity/aepp-sdk';
@@ -18,7 +18,7 @@ describe('aepp-sdk-js Channel against @ch/node', () => {
 
   it('opens, transfers both ways and agrees on balances', async () => {
     const [a, b] = [generateKeyPair(), generateKeyPair()];
-    node = await startNode({ port: 0, networkId: NETWORK_ID, profile: 'current', accounts: [a, b].map((k) => ({ publicKey: k.publicKey, balance: 10n ** 20n })) });
+    node = await startNode({ port: 0, networkId: NETWORK_ID, accounts: [a, b].map((k) => ({ publicKey: k.publicKey, balance: 10n ** 20n })) });
     const account = (secret: Uint8Array) => new sdk.MemoryAccount(sdk.encode(secret.slice(0, 32), sdk.Encoding.AccountSecretKey));
     const [accountA, accountB] = [account(a.secretKey), account(b.secretKey)];
     const common = {

@@ -1,71 +1,61 @@
 #!/usr/bin/env node
 /**
- * `ch-node`: runs the local node until SIGINT or SIGTERM.
- *
- *   ch-node [--port 3014] [--network-id local_lima_testnet] [--profile seed|current]
- *           [--accounts <file.json> | ak_…:amount,ak_…:amount]
- *
- * An accounts file is a JSON list of {"publicKey": "ak_…", "balance": 1000} (balances may be
- * strings for amounts past 2^53).
+ * `ch-node`: a dev node like anvil's. Starts the local node with funded dev accounts, prints them,
+ * and runs until SIGINT or SIGTERM. Options and exit codes: `ch-node --help` (cli-options.ts).
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { decode, type Encoded } from '@ch/codec';
-import { parseJson } from '@ch/rpc';
-import { startNode } from './node.js';
-import { isProfileName } from './profiles.js';
+import { startNode } from '@ch/node';
+import { bannerJson, bannerText } from './cli-banner.js';
+import { parseCommand, UsageError, USAGE, type StartOptions } from './cli-options.js';
 
-interface Account {
-  publicKey: Encoded<'ak'>;
-  balance: bigint;
-}
-
-function account(publicKey: string, balance: unknown): Account {
-  decode(publicKey, 'ak');
-  if (typeof balance !== 'bigint' && typeof balance !== 'number' && typeof balance !== 'string') throw new Error(`bad balance for ${publicKey}`);
-  return { publicKey: publicKey as Encoded<'ak'>, balance: BigInt(balance) };
-}
-
-/** `ak_…:amount,…` inline, or a JSON file. */
-function readAccounts(spec: string | undefined): Account[] {
-  if (spec === undefined) return [];
-  if (spec.startsWith('ak_')) {
-    return spec.split(',').map((entry) => {
-      const [key, amount] = entry.split(':');
-      return account(key!, amount);
-    });
-  }
-  const list = parseJson(readFileSync(spec, 'utf8'));
-  if (!Array.isArray(list)) throw new Error(`${spec}: expected a JSON list of accounts`);
-  return list.map((a) => {
-    const { publicKey, balance } = a as { publicKey: string; balance: unknown };
-    return account(publicKey, balance);
-  });
-}
-
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      port: { type: 'string', default: '3014' },
-      host: { type: 'string', default: '127.0.0.1' },
-      'network-id': { type: 'string', default: 'local_lima_testnet' },
-      profile: { type: 'string', default: 'seed' },
-      accounts: { type: 'string' },
-    },
-  });
-  const profile = values.profile;
-  if (!isProfileName(profile)) throw new Error(`--profile must be seed or current, got ${profile}`);
-  const networkId = values['network-id'];
-  const node = await startNode({ port: Number(values.port), host: values.host, networkId, profile, accounts: readAccounts(values.accounts) });
-  console.log(`ch-node listening on ${node.url} (network id ${networkId}, profile ${profile})`);
+async function start(options: StartOptions): Promise<void> {
+  const { host, port, networkId, profile, balance, devAccounts, funded } = options;
+  const accounts = [...devAccounts.map((k) => ({ publicKey: k.publicKey, balance })), ...funded];
+  const starting = startNode({ host, port, networkId, profile, accounts });
+  let stopping = false;
   const shutdown = (): void => {
-    void node.stop().then(() => process.exit(0));
+    // A second Ctrl-C does not wait for the sessions to close.
+    if (stopping) process.exit(1);
+    stopping = true;
+    // Exits with the code set by then: 1 if the node failed to start.
+    void starting
+      .then((node) => node.stop())
+      .catch(() => undefined)
+      .then(() => process.exit());
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  // Before anything is printed: a script that signals as soon as it reads the banner must find
+  // the handlers in place (installed just after the write, the default action killed it in 2 of 8 runs).
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  const node = await starting.catch((e: unknown) => {
+    throw new Error(`cannot listen on ${host}:${port}: ${listenFailure(e)}`);
+  });
+  const banner = { version: version(), url: node.url, options };
+  process.stdout.write(options.json ? `${bannerJson(banner)}\n` : bannerText(banner));
 }
 
-main().catch((e: unknown) => {
-  console.error(`ch-node: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
+function listenFailure(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return 'the port is in use (another ch-node? pick one with --port)';
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return 'no such address here (see --host)';
+  if (code === 'EACCES') return 'permission denied (ports below 1024 need privileges)';
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** From the package.json beside `dist/` (or `src/`): the one the package was published with. */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const command = parseCommand(argv);
+  if (command.kind === 'help') process.stdout.write(USAGE);
+  else if (command.kind === 'version') process.stdout.write(`${version()}\n`);
+  else await start(command.options);
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  const usage = e instanceof UsageError;
+  process.stderr.write(`ch-node: ${e instanceof Error ? e.message : String(e)}${usage ? ' (see ch-node --help)' : ''}\n`);
+  process.exitCode = usage ? 2 : 1;
 });

@@ -14,7 +14,7 @@ export interface NodeOptions {
   readonly host?: string;
   /** The network id clients sign with (e.g. `local_lima_testnet` for the seed). */
   readonly networkId: string;
-  /** Which node vintage to behave as (profiles.ts); `seed` by default. */
+  /** Which node vintage to behave as (profiles.ts); `current` (the node today) by default. */
   readonly profile?: ProfileName;
   readonly accounts?: ChainOptions['accounts'];
   /** `'instant'` (the default) also mines the blocks a channel waits for to see its txs deep enough. */
@@ -31,7 +31,7 @@ export interface RunningNode {
 }
 
 export async function startNode(options: NodeOptions): Promise<RunningNode> {
-  const { port = 0, host = '127.0.0.1', networkId, profile = 'seed', accounts = [], mining = 'instant' } = options;
+  const { port = 0, host = '127.0.0.1', networkId, profile = 'current', accounts = [], mining = 'instant' } = options;
   const { createTxVersion } = PROFILES[profile];
   // The seed's node ran Lima (create tx version 1); the current one runs Iris and later (version 2).
   const chain = new Chain({ networkId, accounts, mining, protocol: createTxVersion === 1 ? 'lima' : 'iris' });

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Encoded } from '@ch/codec';
-import { build } from 'esbuild';
 import { MessageInbox } from '../../../../tools/message-inbox.js';
+import { bundleForNode } from '../../../../tools/node-bundle.js';
 import type { NodeTimeouts } from '../query.js';
 import type { Role } from '../signer.js';
 
@@ -62,17 +62,7 @@ type EventOf<E extends VictimEvent['event']> = Extract<VictimEvent, { event: E }
 /** Bundles the child's entry (workspace packages from their sources) into `dir`; returns the file. */
 export async function bundleVictim(dir: string): Promise<string> {
   const outfile = join(dir, 'crash-child.mjs');
-  await build({
-    entryPoints: [fileURLToPath(new URL('./crash-child.ts', import.meta.url))],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    conditions: ['@ch/source'],
-    outfile,
-    // `ws` is CommonJS and requires Node built-ins, which an ES module can only do through this.
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-    logLevel: 'error',
-  });
+  await bundleForNode(fileURLToPath(new URL('./crash-child.ts', import.meta.url)), outfile);
   return outfile;
 }
 
