@@ -96,7 +96,7 @@ describe('ch-demo', () => {
 
   test('--node with a separately started node, keys from the environment, --json results', async () => {
     const [i, r] = [generateKeyPair(), generateKeyPair()];
-    const node = await startNode({ networkId: 'ae_demo_test', accounts: [i, r].map((k) => ({ publicKey: k.publicKey, balance: 10n ** 18n })) });
+    const node = await startNode({ networkId: 'ae_demo_test', profile: 'seed', accounts: [i, r].map((k) => ({ publicKey: k.publicKey, balance: 10n ** 18n })) });
     try {
       const hex = (secret: Uint8Array) => Buffer.from(secret).toString('hex');
       const run = await demo(['--node', node.url, '--network-id', 'ae_demo_test', '--scenario', 'conflict', '--json'], { CH_INITIATOR_SECRET: hex(i.secretKey), CH_RESPONDER_SECRET: hex(r.secretKey) });
