@@ -37,8 +37,8 @@ export interface CommonOptions extends NodeOptions {
   readonly url: string;
   readonly signer: Signer;
   /**
-   * Where co-signed states are kept. In Node it defaults to a `FileStore` in `.ch-channels/` of
-   * the working directory; elsewhere it is required. `MemoryStore` keeps nothing across restarts.
+   * Where co-signed states are kept. It defaults to a `FileStore` in `.ch-channels/` of the working
+   * directory in Node, to an `IndexedDbStore` in browsers. `MemoryStore` keeps nothing across restarts.
    */
   readonly store?: ChannelStore;
   readonly timeouts?: Partial<Timeouts>;
