@@ -44,7 +44,7 @@ describe.skipIf(skip)('@ch/client in a real Chromium', () => {
   let pageUrl: string;
   let responder: Channel | undefined;
 
-  /** Runs `fn` in the page with its API; never waits past the deadline. */
+  /** Runs `fn` in the page with its API; never waits past the deadline. `fn` travels as source: it may use only its arguments. */
   function inPage<A, R>(fn: (api: PageApi, arg: A) => R | Promise<R>, arg: A): Promise<R> {
     const run = page.evaluate(async ([source, value]) => {
       const api = (globalThis as unknown as { page: PageApi }).page;
