@@ -1,7 +1,7 @@
 /**
  * The watchdog (tools/watchdog.ts) ends a test that never yields: vitest runs, in a child process,
  * the repository's config on tools/watchdog-fixture/ (a file that spins on promises forever and one
- * that passes) with a 1 s threshold. The run must end in seconds, say which test was stuck, fail,
+ * that passes) with a 2 s threshold. The run must end in seconds, say which test was stuck, fail,
  * and still run the other file.
  */
 import { execFile } from 'node:child_process';
@@ -28,7 +28,7 @@ function runFixture(): Promise<Run> {
     execFile(
       process.execPath,
       [VITEST, 'run', '--config', 'tools/watchdog-fixture/vitest.config.ts'],
-      { cwd: ROOT, env: { ...env, CH_WATCHDOG_MS: '1000', NO_COLOR: '1' }, timeout: DEADLINE_MS },
+      { cwd: ROOT, env: { ...env, CH_WATCHDOG_MS: '2000', NO_COLOR: '1' }, timeout: DEADLINE_MS },
       (error, stdout, stderr) => {
         const { code = 0, signal = null } = (error ?? {}) as { code?: number; signal?: NodeJS.Signals };
         resolve({ code, signal, output: `${stdout}\n${stderr}`, ms: performance.now() - start });
