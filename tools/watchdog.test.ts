@@ -44,7 +44,7 @@ test('a test that never yields is killed, named, and fails the run, which goes o
   const lines = run.output.split('\n');
   expect(lines.filter((l) => l.startsWith('[watchdog]'))).toEqual([
     expect.stringMatching(
-      /^\[watchdog\] tools\/watchdog-fixture\/spin\.test\.ts > spins forever without yielding to timers: the event loop has not turned for \d+\.\d s \(CH_WATCHDOG_MS=1000\); killing test process \d+$/,
+      /^\[watchdog\] tools\/watchdog-fixture\/spin\.test\.ts > spins forever without yielding to timers: the event loop has not turned for \d+\.\d s \(CH_WATCHDOG_MS=2000\); killing test process \d+$/,
     ),
   ]);
   expect(run.output).toContain('Worker exited unexpectedly');
