@@ -31,7 +31,8 @@ export function bannerText({ version, url, options }: Banner): string {
   if (devAccounts.length > 0) {
     lines.push(`Accounts (seed "${seed}", ${balance} aettos = ${ae(balance)} AE each)`, '');
     devAccounts.forEach((k, i) => lines.push(`(${i}) ${k.publicKey}`, `    secret key ${toHex(k.secretKey)}`));
-    lines.push('');
+    // Anyone can derive these keys from the seed: say so where they are copied from.
+    lines.push('', 'These keys are public (derived from the seed): never use them on a real network.', '');
   }
   if (funded.length > 0) lines.push('Also funded', ...funded.map((a) => `    ${a.publicKey} ${a.balance} aettos`), '');
   const first = devAccounts[0];
