@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { runInNewContext } from 'node:vm';
@@ -82,7 +82,7 @@ describe('each tarball', () => {
   test.each(PUBLISHED)('@ch/%s ships its license, readme and builds, and nothing of the workspace', (name) => {
     const { files, manifest } = packed.get(name)!;
     expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']));
-    expect(files.filter((f) => !f.startsWith('dist/') && !['LICENSE', 'README.md', 'package.json'].includes(f))).toEqual([]);
+    expect(files.filter((f) => !/^(dist|bin)\//.test(f) && !['LICENSE', 'README.md', 'package.json'].includes(f))).toEqual([]);
     const text = JSON.stringify(manifest);
     expect(text).not.toContain('@ch/source');
     expect(text).not.toContain('workspace:');
@@ -90,17 +90,27 @@ describe('each tarball', () => {
     for (const [dep, range] of Object.entries(manifest.dependencies ?? {})) if (dep.startsWith('@ch/')) expect(range).toBe(manifest.version);
   });
 
-  test.each(PUBLISHED)('@ch/%s ships no build output that nothing refers to', (name) => {
-    const { files, manifest } = packed.get(name)!;
+  test.each(PUBLISHED)('@ch/%s ships no build output that nothing refers to', async (name) => {
+    const { tarball, files, manifest } = packed.get(name)!;
     const targets = new Set<string>();
     const collect = (v: unknown): void => {
       if (typeof v === 'string') targets.add(v.replace(/^\.\//, ''));
       else if (v && typeof v === 'object') Object.values(v).forEach(collect);
     };
     collect([manifest.exports, manifest.main, manifest.module, manifest.types, manifest.bin]);
-    const unreferenced = files.filter((f) => f.startsWith('dist/') && !targets.has(f) && !targets.has(f.replace(/\.map$/, '')));
-    // Code-split chunks are referenced by the entries that import them.
-    expect(unreferenced.filter((f) => !/^dist\/chunk-[\w-]+\.(c?js|d\.c?ts)(\.map)?$/.test(f))).toEqual([]);
+    // What the manifest names, and what those files import by relative path (code-split chunks,
+    // the bin's module), each with its source map.
+    const queue = [...targets];
+    for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+      if (!/\.c?js$/.test(file) || !files.includes(file)) continue;
+      const text = await sh('tar', ['-xOzf', tarball, `package/${file}`], work);
+      for (const [, specifier] of text.matchAll(/(?:from|import|require\()\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
+        const imported = join(dirname(file), specifier!);
+        if (!targets.has(imported)) queue.push(imported);
+        targets.add(imported);
+      }
+    }
+    expect(files.filter((f) => f !== 'package.json' && !targets.has(f) && !targets.has(f.replace(/\.map$/, '')) && !['LICENSE', 'README.md'].includes(f))).toEqual([]);
     for (const target of targets) expect(files, `${name}: ${target} is referenced but not shipped`).toContain(target);
   });
 
