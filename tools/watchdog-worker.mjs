@@ -12,9 +12,14 @@ parentPort.on('message', (message) => (where = message));
 
 let seen = Atomics.load(beats, 0);
 let since = Date.now();
+let checked = since;
 setInterval(() => {
   const now = Atomics.load(beats, 0);
-  if (now !== seen) {
+  const late = Date.now() - checked > 3 * checkMs;
+  checked = Date.now();
+  // A late check means this thread did not run either: the whole process was paused (SIGSTOP, a
+  // suspended machine), which is no stuck event loop; the test thread gets a fresh start.
+  if (now !== seen || late) {
     seen = now;
     since = Date.now();
     return;

@@ -17,11 +17,12 @@ export const DEV_ACCOUNT_COUNT = 10;
 export const DEV_BALANCE = 10n ** 24n;
 
 const DOMAIN = utf8('ch-node/dev-account/v1\0');
-const MAX_ACCOUNTS = 2 ** 32;
+// Far past any dev chain's needs, and small enough that the list fits in memory.
+const MAX_ACCOUNTS = 100_000;
 
 /** Accounts 0 … count-1 of `seed`. */
 export function devAccounts(seed: string = DEV_SEED, count: number = DEV_ACCOUNT_COUNT): KeyPair[] {
-  if (!Number.isSafeInteger(count) || count < 0 || count > MAX_ACCOUNTS) throw new RangeError(`count must be an integer from 0 to 2^32, got ${count}`);
+  if (!Number.isSafeInteger(count) || count < 0 || count > MAX_ACCOUNTS) throw new RangeError(`count must be an integer from 0 to ${MAX_ACCOUNTS}, got ${count}`);
   const seedBytes = utf8(seed);
   return Array.from({ length: count }, (_, index) => {
     const index32 = new Uint8Array(4);

@@ -120,7 +120,8 @@ export async function serveChannels(opts: { port: number; host: string; profile:
   });
   const bound = (server.address() as AddressInfo).port;
   return {
-    url: `ws://${host}:${bound}/channel`,
+    // An IPv6 address is bracketed in a URL.
+    url: `ws://${host.includes(':') ? `[${host}]` : host}:${bound}/channel`,
     port: bound,
     async close() {
       for (const ws of sockets) ws.terminate();
