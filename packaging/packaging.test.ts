@@ -51,7 +51,7 @@ async function sh(command: string, args: string[], cwd: string, timeout = 120_00
     const { stdout, stderr } = e as { stdout?: string; stderr?: string };
     // Only the lines that say what went wrong: tsc --explainFiles lists hundreds of files.
     const said = `${stdout ?? ''}\n${stderr ?? ''}`.split('\n').filter((l) => /error|problem|fail|not found|cannot/i.test(l));
-    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${said.slice(0, 40).join('\n')}`, { cause: e });
+    throw Object.assign(new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${said.slice(0, 40).join('\n')}`, { cause: e }), { stdout: stdout ?? '' });
   }
 }
 
@@ -116,7 +116,7 @@ describe('each tarball', () => {
 
   test.each(PUBLISHED)('@ch/%s has no type-resolution problems (arethetypeswrong)', async (name) => {
     // attw exits 1 when it finds problems; its JSON report says which.
-    const out = await sh(process.execPath, [ATTW, packed.get(name)!.tarball, '--format', 'json'], work).catch((e: Error) => e.message);
+    const out = await sh(process.execPath, [ATTW, packed.get(name)!.tarball, '--format', 'json'], work).catch((e: { stdout: string }) => e.stdout);
     const report = JSON.parse(out.slice(out.indexOf('{'))) as { problems: Record<string, unknown> };
     expect(report.problems).toEqual({});
   });
