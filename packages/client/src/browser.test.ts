@@ -18,9 +18,10 @@ import { build } from 'esbuild';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Channel } from './channel.js';
+import { sampleRecord } from './store/sample-record.test-helper.js';
 import type { ChannelRecord } from './store/store.js';
 import type { ChannelView, Outcome, PageApi } from './test-support/browser-page.js';
-import { NETWORK_ID, openOptions, SEED_TERMS, startTestNode } from './test-support/pair.js';
+import { openOptions, SEED_TERMS, startTestNode } from './test-support/pair.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -138,26 +139,19 @@ describe.skipIf(skip)('@ch/client in a real Chromium', () => {
   });
 
   describe('IndexedDbStore', () => {
-    const record = (round: bigint): ChannelRecord => ({
-      channelId: 'ch_Bx4x8rvNpeHe2LtnDNqyqCvguqX5jEeotUDk5cRXH3mEXzy77',
-      role: 'responder',
-      networkId: NETWORK_ID,
-      terms: { initiatorId: i.publicKey, responderId: r.publicKey, ...SEED_TERMS },
-      fsmId: 'ba_ZG0hvKdgSOCMyu/1pVJaOCyUYc260bVVPLZg5Qzy/rcuM9pd',
-      state: { round, tx: 'tx_+JALAfhC', balances: [['6ae7fb98'.padEnd(64, '0'), 2n ** 70n]] },
-      pending: { round: round + 1n, tx: 'tx_+JALAfhD', balances: [['6ae7fb98'.padEnd(64, '0'), 2n ** 70n - 1n]] },
-    });
+    const record = (round: bigint): ChannelRecord => sampleRecord(round, true);
 
     test('a record comes back whole, bigints past 64 bits included, in the database and object store named', async () => {
       const saved = record(2n ** 60n);
       const loaded = await inPage(async (api, rec) => {
         const options = { database: 'named-db', objectStore: 'named-store' };
         await new api.client.IndexedDbStore(options).save(rec);
-        await new api.client.IndexedDbStore(options).save({ ...rec, state: { ...rec.state, round: rec.state.round + 2n } });
+        await new api.client.IndexedDbStore(options).save({ ...rec, state: { ...rec.state, round: rec.state.round + 2n }, pending: undefined });
         const other = await new api.client.IndexedDbStore({ database: 'another-db' }).load(rec.channelId);
         return { back: await new api.client.IndexedDbStore(options).load(rec.channelId), other };
       }, saved);
-      expect(loaded).toEqual({ back: { ...saved, state: { ...saved.state, round: saved.state.round + 2n } }, other: undefined });
+      const { pending: _pending, ...confirmed } = saved;
+      expect(loaded).toEqual({ back: { ...confirmed, state: { ...saved.state, round: saved.state.round + 2n } }, other: undefined });
     });
 
     test('a foreign or other-format value is a typed store error, not a record', async () => {
@@ -172,7 +166,33 @@ describe.skipIf(skip)('@ch/client in a real Chromium', () => {
         await load('a string');
         return planted;
       }, record(1n));
-      for (const outcome of outcomes) expect(outcome).toMatchObject({ error: { name: 'ChannelError', kind: 'store', message: 'not a channel record of format 1' } });
+      for (const outcome of outcomes) expect(outcome).toMatchObject({ error: { name: 'ChannelError', kind: 'store', message: expect.stringContaining('not a channel record of format 1') } });
+    });
+
+    test("another channel's record under a channel's key, or a corrupted one, is a typed error to load and to reconnect from", async () => {
+      const outcomes = await inPage(async (api, a) => {
+        const store = new api.client.IndexedDbStore({ database: 'tampered' });
+        const signer = api.client.secretKeySigner(api.client.generateKeyPair().secretKey);
+        const refused = async (key: typeof a.rec.channelId, value: unknown) => {
+          await api.plant('tampered', 'records', 1, key, { format: 1, record: value });
+          return [
+            await api.outcome(() => store.load(key)),
+            // The record is refused before any connection: the url is never dialled.
+            await api.outcome(async () => (await api.client.Channel.reconnect({ url: 'ws://127.0.0.1:9', channelId: key, store, signer })).channelId),
+          ];
+        };
+        return [
+          ...(await refused(a.other, a.rec)),
+          ...(await refused(a.rec.channelId, { ...a.rec, state: { ...a.rec.state, balances: [[5, 'x'], null] } })),
+        ];
+      }, { rec: record(1n), other: 'ch_2J29WNS9gzYvK6VWkQQqmAyUu8DH7zHQ1CaN2hZr8B7cxGKNZn' as const });
+      const refusal = (problem: string) => ({ error: { name: 'ChannelError', kind: 'store', message: expect.stringContaining(problem) } });
+      expect(outcomes).toEqual([
+        refusal(`channelId is ${record(1n).channelId}, another channel's`),
+        refusal(`channelId is ${record(1n).channelId}, another channel's`),
+        refusal("state.balances[0]'s key is not 64 lowercase hex digits"),
+        refusal("state.balances[0]'s key is not 64 lowercase hex digits"),
+      ]);
     });
 
     test('a database of a newer schema, or without the object store, is refused with a typed error', async () => {

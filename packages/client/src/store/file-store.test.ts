@@ -1,33 +1,14 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateKeyPair } from '@ch/codec';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { Channel } from '../channel.js';
+import { ChannelError } from '../errors.js';
+import { secretKeySigner } from '../signer.js';
 import { decodeRecord, encodeRecord, FileStore } from './file-store.js';
+import { CHANNEL, sampleRecord as record } from './sample-record.test-helper.js';
 import { MemoryStore, type ChannelRecord } from './store.js';
-
-const CHANNEL = 'ch_Bx4x8rvNpeHe2LtnDNqyqCvguqX5jEeotUDk5cRXH3mEXzy77';
-const TX: `tx_${string}` = 'tx_+JALAfhCuEAHhFxkddW3oNkI5rMaEtI/RX/uS4FsU19FF37uxQpFlijWqmKKjcXNoBuSr4m+YZ+t4eodYuEO3wLt0k54QjQMuEj4RjkCoQYY3LBfu3dh9lxDQTFixVsZMWp7ufY8svJ1rYd9v86ViAagjzrFAgbG1168Sla7F83mqiYSM4EXSFASPfCvpxz+0ZfVolHc';
-
-function record(round: bigint, pending = false): ChannelRecord {
-  const state = { round, tx: TX, balances: [['6ae7fb98'.padEnd(64, '0'), 2n ** 70n] as const, ['aa5770d1'.padEnd(64, '0'), 40000000000002n] as const] };
-  return {
-    channelId: CHANNEL,
-    role: 'initiator',
-    networkId: 'local_lima_testnet',
-    terms: {
-      initiatorId: 'ak_p5mwxAHVY4fqWNqYDvGLfTAWGGra3B4zuNQayyHZZwS9bKrRx',
-      responderId: 'ak_2J29WNS9gzYvK6VWkQQqmAyUu8DH7zHQ1CaN2hZr8B7cxGKNZn',
-      initiatorAmount: 70000000000000n,
-      responderAmount: 40000000000000n,
-      pushAmount: 1n,
-      channelReserve: 2n,
-      lockPeriod: 10n,
-    },
-    fsmId: 'ba_ZG0hvKdgSOCMyu/1pVJaOCyUYc260bVVPLZg5Qzy/rcuM9pd',
-    state,
-    ...(pending && { pending: { ...state, round: round + 1n } }),
-  };
-}
 
 describe('FileStore', () => {
   let dir: string;
@@ -51,7 +32,7 @@ describe('FileStore', () => {
     await Promise.all(Array.from({ length: 50 }, (_, n) => store.save(record(BigInt(n)))));
     expect(readdirSync(dir)).toEqual([`${CHANNEL}.msgpack`]);
     // Whichever save renamed last, the file is one whole record.
-    const loaded = decodeRecord(readFileSync(join(dir, `${CHANNEL}.msgpack`)));
+    const loaded = decodeRecord(readFileSync(join(dir, `${CHANNEL}.msgpack`)), CHANNEL);
     expect(loaded.state.round).toBeLessThan(50n);
   });
 
@@ -73,6 +54,69 @@ describe('FileStore', () => {
 
   test('a channel id that is not one is refused', async () => {
     await expect(new FileStore(dir).save({ ...record(1n), channelId: 'ch_../../etc' })).rejects.toMatchObject({ kind: 'store' });
+  });
+});
+
+/** What a record would be with `change` made to it: fields replaced (`undefined` removes one). */
+type Corrupt = (r: ChannelRecord) => Record<string, unknown>;
+const HEX = 'bb'.repeat(32);
+const OTHER_CHANNEL = 'ch_2J29WNS9gzYvK6VWkQQqmAyUu8DH7zHQ1CaN2hZr8B7cxGKNZn';
+const CORRUPTED: [field: string, corrupt: Corrupt][] = [
+  ['channelId is ch_2J29', (r) => ({ ...r, channelId: OTHER_CHANNEL })],
+  ['channelId is not a valid ch_', (r) => ({ ...r, channelId: `${CHANNEL.slice(0, -1)}8` })],
+  ['role', (r) => ({ ...r, role: 'observer' })],
+  ['networkId', (r) => ({ ...r, networkId: 5 })],
+  ['networkId', (r) => ({ ...r, networkId: '' })],
+  ['terms is missing', (r) => ({ ...r, terms: undefined })],
+  ['terms.initiatorId', (r) => ({ ...r, terms: { ...r.terms, initiatorId: 'ak_x' } })],
+  ['terms.responderId', (r) => ({ ...r, terms: { ...r.terms, responderId: CHANNEL } })],
+  ['terms.initiatorAmount', (r) => ({ ...r, terms: { ...r.terms, initiatorAmount: 7 } })],
+  ['terms.pushAmount', (r) => ({ ...r, terms: { ...r.terms, pushAmount: undefined } })],
+  ['terms.channelReserve', (r) => ({ ...r, terms: { ...r.terms, channelReserve: -1n } })],
+  ['terms.lockPeriod', (r) => ({ ...r, terms: { ...r.terms, lockPeriod: '10' } })],
+  ['fsmId', (r) => ({ ...r, fsmId: 'ba_notone' })],
+  ['fsmId', (r) => ({ ...r, fsmId: CHANNEL })],
+  ['state is missing', (r) => ({ ...r, state: undefined })],
+  ['state.round', (r) => ({ ...r, state: { ...r.state, round: -1n } })],
+  ['state.tx', (r) => ({ ...r, state: { ...r.state, tx: 'tx_+JALAfhC' } })],
+  ['state.tx', (r) => ({ ...r, state: { ...r.state, tx: 5 } })],
+  ['state.balances is not an array', (r) => ({ ...r, state: { ...r.state, balances: {} } })],
+  ["state.balances[0]'s key", (r) => ({ ...r, state: { ...r.state, balances: [[5, 'x'], null] } })],
+  ['state.balances[1] is not a [key, balance] pair', (r) => ({ ...r, state: { ...r.state, balances: [[HEX, 1n], null] } })],
+  ["state.balances[0]'s key", (r) => ({ ...r, state: { ...r.state, balances: [[HEX.toUpperCase(), 1n]] } })],
+  ["state.balances[1]'s key is there twice", (r) => ({ ...r, state: { ...r.state, balances: [[HEX, 1n], [HEX, 2n]] } })],
+  ["state.balances[0]'s balance", (r) => ({ ...r, state: { ...r.state, balances: [[HEX, -1n]] } })],
+  ['pending.round', (r) => ({ ...r, pending: { round: 'x', tx: 5, balances: [] } })],
+  ['pending.tx', (r) => ({ ...r, pending: { ...r.state, round: r.state.round + 1n, tx: 5 } })],
+  ['pending.round is not past state.round', (r) => ({ ...r, pending: r.state })],
+  ['pending is missing', (r) => ({ ...r, pending: 'x' })],
+];
+
+describe('a loaded record is checked whole', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ch-client-corrupt-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Writes the corrupted record where FileStore looks for CHANNEL's. */
+  function plant(corrupt: Corrupt): FileStore {
+    writeFileSync(join(dir, `${CHANNEL}.msgpack`), encodeRecord(corrupt(record(5n, true)) as never));
+    return new FileStore(dir);
+  }
+
+  test.each(CORRUPTED)('%s: FileStore.load rejects with a store error naming it', async (field, corrupt) => {
+    const error = await plant(corrupt).load(CHANNEL).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChannelError);
+    expect(error).toMatchObject({ kind: 'store', message: expect.stringContaining(field) });
+  });
+
+  test.each(CORRUPTED)('%s: Channel.reconnect from it rejects with a store error', async (field, corrupt) => {
+    // The record is refused before any connection: the url is never dialled.
+    const reconnecting = Channel.reconnect({ url: 'ws://127.0.0.1:9', channelId: CHANNEL, store: plant(corrupt), signer: secretKeySigner(generateKeyPair().secretKey) });
+    const error = await reconnecting.then((c) => (c.disconnect(), undefined)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChannelError);
+    expect(error).toMatchObject({ kind: 'store', message: expect.stringContaining(field) });
   });
 });
 

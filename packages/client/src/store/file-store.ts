@@ -25,14 +25,15 @@ export function encodeRecord(record: ChannelRecord): Uint8Array {
   return encode(wrapRecord(record), { extensionCodec: codec, ignoreUndefined: true });
 }
 
-export function decodeRecord(bytes: Uint8Array): ChannelRecord {
+/** The record of `channelId` in `bytes`, checked (record-format.ts). */
+export function decodeRecord(bytes: Uint8Array, channelId: Encoded<'ch'>): ChannelRecord {
   let value: unknown;
   try {
     value = decode(bytes, { extensionCodec: codec });
   } catch (e) {
     throw new ChannelError(ChannelErrorKind.STORE, 'not a channel record: the bytes do not decode (torn, or not MessagePack)', { cause: e });
   }
-  return unwrapRecord(value);
+  return unwrapRecord(value, channelId);
 }
 
 export class FileStore implements ChannelStore {
@@ -51,7 +52,7 @@ export class FileStore implements ChannelStore {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw new ChannelError(ChannelErrorKind.STORE, `cannot read the record of ${channelId}`, { cause: e });
     }
-    return decodeRecord(bytes);
+    return decodeRecord(bytes, channelId);
   }
 
   async save(record: ChannelRecord): Promise<void> {

@@ -54,7 +54,7 @@ export class IndexedDbStore implements ChannelStore {
         fail(e);
       }
     });
-    return value === undefined ? undefined : unwrapRecord(value);
+    return value === undefined ? undefined : unwrapRecord(value, channelId);
   }
 
   async save(record: ChannelRecord): Promise<void> {

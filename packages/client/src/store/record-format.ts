@@ -1,8 +1,11 @@
 /**
  * A channel record as every durable store keeps it: `{ format, record }`. Whatever holds the
  * value (a MessagePack file, an IndexedDB object store), what it loads goes through `unwrapRecord`,
- * so a torn, foreign or other-version record is a typed error, never a misread.
+ * which checks every field the client reads: a torn, foreign, other-version or tampered record is a
+ * typed error naming the field, never a misread, a crash deeper in the client, or another channel's
+ * record.
  */
+import { decode, unpackTx, type Encoded, type Prefix } from '@ch/codec';
 import { ChannelError, ChannelErrorKind } from '../errors.js';
 import type { ChannelRecord } from './store.js';
 
@@ -18,16 +21,69 @@ export function wrapRecord(record: ChannelRecord): WrappedRecord {
   return { format: RECORD_FORMAT, record };
 }
 
-/** The record in `value`, once checked to be one of this format. */
-export function unwrapRecord(value: unknown): ChannelRecord {
-  const { format, record } = (value ?? {}) as { format?: unknown; record?: Partial<ChannelRecord> };
-  const valid =
-    format === RECORD_FORMAT &&
-    typeof record?.channelId === 'string' &&
-    (record.role === 'initiator' || record.role === 'responder') &&
-    typeof record.state?.round === 'bigint' &&
-    typeof record.state.tx === 'string' &&
-    Array.isArray(record.state.balances);
-  if (!valid) throw new ChannelError(ChannelErrorKind.STORE, `not a channel record of format ${RECORD_FORMAT}`);
-  return record as ChannelRecord;
+type Fields = Record<string, unknown>;
+
+const AMOUNTS = ['initiatorAmount', 'responderAmount', 'pushAmount', 'channelReserve', 'lockPeriod'] as const;
+
+/** The record of `channelId` in `value`, once every field is checked; a `ChannelError` of kind `store` otherwise. */
+export function unwrapRecord(value: unknown, channelId: Encoded<'ch'>): ChannelRecord {
+  const refuse = (problem: string): never => {
+    throw new ChannelError(ChannelErrorKind.STORE, `not a channel record of format ${RECORD_FORMAT}: ${problem} (loaded as ${channelId})`);
+  };
+  if (!isObject(value) || value.format !== RECORD_FORMAT) return refuse('no format marker, or another format');
+  const record = value.record;
+  if (!isObject(record)) return refuse('record is missing');
+  encoded(record.channelId, 'ch', 'channelId', refuse);
+  // A record under another channel's key (IndexedDB keys are apart from values) must not pass for it.
+  if (record.channelId !== channelId) refuse(`channelId is ${String(record.channelId)}, another channel's`);
+  if (record.role !== 'initiator' && record.role !== 'responder') refuse('role is neither initiator nor responder');
+  if (typeof record.networkId !== 'string' || record.networkId === '') refuse('networkId is not a non-empty string');
+  const terms = record.terms;
+  if (!isObject(terms)) return refuse('terms is missing');
+  encoded(terms.initiatorId, 'ak', 'terms.initiatorId', refuse);
+  encoded(terms.responderId, 'ak', 'terms.responderId', refuse);
+  for (const field of AMOUNTS) amount(terms[field], `terms.${field}`, refuse);
+  if (record.fsmId !== undefined) encoded(record.fsmId, 'ba', 'fsmId', refuse);
+  const round = storedState(record.state, 'state', refuse);
+  if (record.pending !== undefined && storedState(record.pending, 'pending', refuse) <= round) refuse('pending.round is not past state.round');
+  return record as unknown as ChannelRecord;
+}
+
+/** Checks a `StoredState`; returns its round. */
+function storedState(value: unknown, field: string, refuse: (problem: string) => never): bigint {
+  if (!isObject(value)) return refuse(`${field} is missing`);
+  amount(value.round, `${field}.round`, refuse);
+  try {
+    unpackTx(value.tx as Encoded<'tx'>);
+  } catch {
+    refuse(`${field}.tx is not a transaction`);
+  }
+  if (!Array.isArray(value.balances)) return refuse(`${field}.balances is not an array`);
+  const keys = new Set<string>();
+  for (const [n, entry] of (value.balances as unknown[]).entries()) {
+    const at = `${field}.balances[${n}]`;
+    if (!Array.isArray(entry) || entry.length !== 2) refuse(`${at} is not a [key, balance] pair`);
+    const [key, balance] = entry as unknown[];
+    if (typeof key !== 'string' || !/^[0-9a-f]{64}$/.test(key)) refuse(`${at}'s key is not 64 lowercase hex digits`);
+    if (keys.has(key as string)) refuse(`${at}'s key is there twice`);
+    keys.add(key as string);
+    amount(balance, `${at}'s balance`, refuse);
+  }
+  return value.round as bigint;
+}
+
+function amount(value: unknown, field: string, refuse: (problem: string) => never): void {
+  if (typeof value !== 'bigint' || value < 0n) refuse(`${field} is not a bigint ≥ 0`);
+}
+
+function encoded(value: unknown, prefix: Prefix, field: string, refuse: (problem: string) => never): void {
+  try {
+    decode(value as string, prefix);
+  } catch {
+    refuse(`${field} is not a valid ${prefix}_ id`);
+  }
+}
+
+function isObject(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
