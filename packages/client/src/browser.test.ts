@@ -44,6 +44,8 @@ describe.skipIf(skip)('@ch/client in a real Chromium', () => {
   let bundle: { code: string; inputs: string[] };
   let pageUrl: string;
   let responder: Channel | undefined;
+  /** The page's uncaught errors, over every test. */
+  const pageErrors: Error[] = [];
 
   /** Runs `fn` in the page with its API; never waits past the deadline. `fn` travels as source: it may use only its arguments. */
   function inPage<A, R>(fn: (api: PageApi, arg: A) => R | Promise<R>, arg: A): Promise<R> {
@@ -84,6 +86,7 @@ describe.skipIf(skip)('@ch/client in a real Chromium', () => {
     context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, timeout: PAGE_DEADLINE });
     context.setDefaultTimeout(PAGE_DEADLINE);
     page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (e) => pageErrors.push(e));
     await load(page, pageUrl);
   }, 120_000);
 
@@ -206,6 +209,44 @@ describe.skipIf(skip)('@ch/client in a real Chromium', () => {
       }, record(1n).channelId);
       expect(newer).toMatchObject({ error: { kind: 'store', message: 'IndexedDB database newer: cannot be opened' } });
       expect(missing).toMatchObject({ error: { kind: 'store', message: expect.stringContaining('has no object store records') } });
+    });
+
+    test('the default store is one for the whole page: two channels share one connection', async () => {
+      // A fresh page: nothing has opened the default store's database yet.
+      await load(page, pageUrl, true);
+      const { value, opens } = await inPage(
+        (api, ids) => api.altered('count', async () => {
+          const [a, b] = [api.client.defaultStore(), api.client.defaultStore()];
+          await Promise.all([a.load(ids[0]), b.load(ids[1]), a.load(ids[1])]);
+          return a === b;
+        }),
+        [record(1n).channelId, 'ch_2J29WNS9gzYvK6VWkQQqmAyUu8DH7zHQ1CaN2hZr8B7cxGKNZn'] as const,
+      );
+      expect({ value, opens }).toEqual({ value: { ok: true }, opens: 1 });
+    });
+
+    test('an open the browser never answers fails by its deadline, and the store opens again later', async () => {
+      const [hung, after] = await inPage(async (api, id) => {
+        const store = new api.client.IndexedDbStore({ database: 'unanswered', openTimeout: 300 });
+        const hung = await api.altered('unanswered-open', () => store.load(id));
+        return [hung, await api.outcome(() => store.load(id))];
+      }, record(1n).channelId);
+      expect(hung).toMatchObject({ opens: 1, value: { error: { name: 'ChannelError', kind: 'store', message: 'IndexedDB database unanswered: did not open within 300 ms' } } });
+      expect(after).toEqual({ ok: undefined });
+      expect(pageErrors).toEqual([]);
+    });
+
+    test('a throw while upgrading the schema is a typed rejection, not an uncaught page error, and creates nothing', async () => {
+      const [failed, after] = await inPage(async (api, rec) => {
+        const store = new api.client.IndexedDbStore({ database: 'upgrade-fails' });
+        const failed = await api.altered('throwing-upgrade', () => store.load(rec.channelId));
+        // The aborted upgrade left no database at version 1: this open upgrades it afresh.
+        await store.save(rec);
+        return [failed, await api.outcome(() => store.load(rec.channelId))];
+      }, record(2n));
+      expect(failed).toMatchObject({ opens: 1, value: { error: { name: 'ChannelError', kind: 'store', message: 'IndexedDB database upgrade-fails: cannot be upgraded' } } });
+      expect(after).toEqual({ ok: record(2n) });
+      expect(pageErrors).toEqual([]);
     });
 
     test('a save that cannot be stored rejects with a typed error, and the store stays usable', async () => {

@@ -7,8 +7,12 @@ import { IndexedDbStore } from '../store/indexed-db-store.js';
 import type { ChannelStore } from '../store/store.js';
 import type { WebSocketClass } from '../transport.js';
 
+let shared: IndexedDbStore | undefined;
+
+/** One store for every channel of the page, so they share one IndexedDB connection rather than hold one each. */
 export function defaultStore(): ChannelStore {
-  return new IndexedDbStore();
+  shared ??= new IndexedDbStore();
+  return shared;
 }
 
 /** Looked up when a channel connects, not when the module loads, so a polyfill installed later counts. */

@@ -7,6 +7,8 @@ export interface IdbRequest<T> {
 }
 
 export interface IdbOpenRequest extends IdbRequest<IdbDatabase> {
+  /** The upgrade's transaction while `upgradeneeded` runs. */
+  readonly transaction: { abort(): void } | null;
   onupgradeneeded: (() => void) | null;
   onblocked: (() => void) | null;
 }

@@ -10,6 +10,10 @@
  *
  * Schema, version 1: the object store, out-of-line string keys. A database of a newer version is
  * refused rather than written with an older schema.
+ *
+ * Connection: one per store, opened on first use and kept; opening has a deadline, since a browser
+ * may leave an `open` request unanswered (another tab mid-upgrade, a stuck profile) and a channel
+ * must not wait on it forever.
  */
 import type { Encoded } from '@ch/codec';
 import { ChannelError, ChannelErrorKind } from '../errors.js';
@@ -20,16 +24,21 @@ import type { ChannelRecord, ChannelStore } from './store.js';
 /** The database schema's version; `upgradeneeded` brings older databases up to it. */
 const SCHEMA_VERSION = 1;
 
+const DEFAULT_OPEN_TIMEOUT = 10_000;
+
 export interface IndexedDbStoreOptions {
   /** The database's name; default `ch-channels`. */
   readonly database?: string;
   /** The object store's name in it; default `records`. One database holds one store's records. */
   readonly objectStore?: string;
+  /** Milliseconds the database may take to open before a use fails with a `store` error; default 10 000. */
+  readonly openTimeout?: number;
 }
 
 export class IndexedDbStore implements ChannelStore {
   readonly database: string;
   readonly objectStore: string;
+  readonly openTimeout: number;
   readonly #factory: IdbFactory;
   #connection: Promise<IdbDatabase> | undefined;
 
@@ -37,6 +46,7 @@ export class IndexedDbStore implements ChannelStore {
   constructor(options: IndexedDbStoreOptions = {}) {
     this.database = options.database ?? 'ch-channels';
     this.objectStore = options.objectStore ?? 'records';
+    this.openTimeout = options.openTimeout ?? DEFAULT_OPEN_TIMEOUT;
     const factory = globalIndexedDb();
     if (factory === undefined) throw new ChannelError(ChannelErrorKind.STORE, 'this runtime has no IndexedDB: pass a `store` that keeps records durably');
     this.#factory = factory;
@@ -77,7 +87,7 @@ export class IndexedDbStore implements ChannelStore {
   /** One connection per store, opened on first use; dropped when it closes, so the next use reopens. */
   #open(): Promise<IdbDatabase> {
     if (this.#connection) return this.#connection;
-    const connection = openDatabase(this.#factory, this.database, this.objectStore).then((db) => {
+    const connection = openDatabase(this.#factory, this.database, this.objectStore, this.openTimeout).then((db) => {
       // Another tab wants a newer schema, or the browser closed the database (storage cleared).
       db.onversionchange = db.onclose = () => {
         db.close();
@@ -93,13 +103,16 @@ export class IndexedDbStore implements ChannelStore {
   }
 }
 
-function openDatabase(factory: IdbFactory, name: string, objectStore: string): Promise<IdbDatabase> {
+function openDatabase(factory: IdbFactory, name: string, objectStore: string, timeout: number): Promise<IdbDatabase> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const fail = (reason: string, cause?: unknown) => {
+      if (settled) return;
       settled = true;
+      clearTimeout(timer);
       reject(new ChannelError(ChannelErrorKind.STORE, `IndexedDB database ${name}: ${reason}`, { cause }));
     };
+    const timer = setTimeout(() => fail(`did not open within ${timeout} ms`), timeout);
     let request: IdbOpenRequest;
     try {
       request = factory.open(name, SCHEMA_VERSION);
@@ -107,20 +120,30 @@ function openDatabase(factory: IdbFactory, name: string, objectStore: string): P
       fail('cannot be opened', e);
       return;
     }
-    // Version 1 from nothing; later versions will migrate from the old version here.
-    request.onupgradeneeded = () => request.result.createObjectStore(objectStore);
+    // Version 1 from nothing; later versions will migrate from the old version here. A throw in
+    // an event handler would be the page's uncaught error: abort the upgrade and reject instead.
+    request.onupgradeneeded = () => {
+      try {
+        request.result.createObjectStore(objectStore);
+      } catch (e) {
+        fail('cannot be upgraded', e);
+        request.transaction?.abort();
+      }
+    };
     request.onsuccess = () => {
       const db = request.result;
+      // Too late (the deadline passed, the upgrade failed): nobody holds this connection.
       if (settled) db.close();
       else if (!db.objectStoreNames.contains(objectStore)) {
         db.close();
         fail(`has no object store ${objectStore} (it was created for another one: give each its own database)`);
       } else {
         settled = true;
+        clearTimeout(timer);
         resolve(db);
       }
     };
-    // A newer version (VersionError), a refused permission, a full disk.
+    // A newer version (VersionError), a refused permission, a full disk, an aborted upgrade.
     request.onerror = () => fail('cannot be opened', request.error);
     // An upgrade waits for other tabs to close an older version; rather than hang, say so.
     request.onblocked = () => fail('is held open at an older version by another tab: close it and try again');

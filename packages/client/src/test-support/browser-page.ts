@@ -31,7 +31,16 @@ export interface PageApi {
   outcome<T>(run: () => Promise<T>): Promise<Outcome<T>>;
   /** Writes `value` under `key` with IndexedDB itself, creating the object store at `version`: a foreign record. */
   plant(database: string, objectStore: string, version: number, key: string, value: unknown): Promise<void>;
+  /** Runs `run` with the browser's IndexedDB altered while it runs: see `Alteration`. */
+  altered<T>(alteration: Alteration, run: () => Promise<T>): Promise<{ value: Outcome<T>; opens: number }>;
 }
+
+/**
+ * `count` leaves IndexedDB as it is and counts its `open` calls; `unanswered-open` makes every
+ * `open` return a request that never fires an event; `throwing-upgrade` makes `createObjectStore`
+ * throw, as a schema migration with a bug would.
+ */
+export type Alteration = 'count' | 'unanswered-open' | 'throwing-upgrade';
 
 let channel: client.Channel | undefined;
 const current = (): client.Channel => {
@@ -80,6 +89,29 @@ const api: PageApi = {
         tx.onabort = () => reject(new Error(`cannot write to ${database}`));
       };
     });
+  },
+  async altered(alteration, run) {
+    const factory = globalIndexedDb()! as { open: (name: string, version: number) => unknown };
+    const database = (globalThis as unknown as { IDBDatabase: { prototype: { createObjectStore: unknown } } }).IDBDatabase.prototype;
+    const { open } = factory;
+    const { createObjectStore } = database;
+    let opens = 0;
+    // Own properties shadow the prototypes' methods until deleted.
+    factory.open = (name, version) => {
+      opens += 1;
+      return alteration === 'unanswered-open' ? { result: undefined, error: null } : open.call(factory, name, version);
+    };
+    if (alteration === 'throwing-upgrade') {
+      database.createObjectStore = () => {
+        throw new Error('a migration with a bug');
+      };
+    }
+    try {
+      return { value: await api.outcome(run), opens };
+    } finally {
+      delete (factory as Partial<typeof factory>).open;
+      database.createObjectStore = createObjectStore;
+    }
   },
 };
 
