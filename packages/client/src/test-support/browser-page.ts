@@ -1,12 +1,15 @@
 /**
  * The page of browser.test.ts, bundled by the test with the `browser` condition: @ch/client's
- * browser build, and one channel party living in the page. The test drives it through
+ * published browser build (dist/browser.js), and one channel party living in the page. The test drives it through
  * `page.evaluate`, as `globalThis.page`. The party passes no `store`: its records go to the
  * default store, IndexedDB, and after a reload it comes back from there alone.
  */
 import { fromHex } from '@ch/codec';
 import * as client from '@ch/client';
-import { globalIndexedDb } from '../store/indexed-db-api.js';
+import type { IdbFactory } from '../store/indexed-db-api.js';
+
+// The page holds the built package and nothing of the sources (types aside): the browser's own IndexedDB.
+const globalIndexedDb = (): IdbFactory => (globalThis as unknown as { indexedDB: IdbFactory }).indexedDB;
 
 /** What a page-side call settled with; errors cross into the test with their `kind`. */
 export type Outcome<T> = { ok: T } | { error: { name: string; kind: string | undefined; message: string } };
@@ -73,7 +76,7 @@ const api: PageApi = {
   },
   plant(database, objectStore, version, key, value) {
     return new Promise((resolve, reject) => {
-      const request = globalIndexedDb()!.open(database, version);
+      const request = globalIndexedDb().open(database, version);
       request.onupgradeneeded = () => {
         if (!request.result.objectStoreNames.contains(objectStore)) request.result.createObjectStore(objectStore);
       };
@@ -91,7 +94,7 @@ const api: PageApi = {
     });
   },
   async altered(alteration, run) {
-    const factory = globalIndexedDb()! as { open: (name: string, version: number) => unknown };
+    const factory = globalIndexedDb() as unknown as { open: (name: string, version: number) => unknown };
     const database = (globalThis as unknown as { IDBDatabase: { prototype: { createObjectStore: unknown } } }).IDBDatabase.prototype;
     const { open } = factory;
     const { createObjectStore } = database;
