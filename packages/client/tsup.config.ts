@@ -8,6 +8,7 @@ rmSync('dist', { recursive: true, force: true });
 
 export default [
   { ...(libraryConfig(['src/index.ts']) as Options), clean: false },
-  // The browser's: an ES module with its own types, `#platform` resolved with the `browser` condition.
-  { entry: { browser: 'src/portable.ts' }, format: ['esm'], platform: 'browser', target: 'es2022', dts: true, sourcemap: true, clean: false },
+  // The browser's, `#platform` resolved with the `browser` condition: an ES module, and CommonJS for
+  // loaders that add `browser` to `require` (Jest with jsdom), each with its own types.
+  { entry: { browser: 'src/portable.ts' }, format: ['esm', 'cjs'], platform: 'browser', target: 'es2022', dts: true, sourcemap: true, clean: false },
 ] satisfies Options[];

@@ -32,6 +32,35 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
 const PAGE_DEADLINE = 45_000;
 /** The build of @ch/client and what it depends on, when turbo has no cached one. */
 const BUILD_DEADLINE = 300_000;
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const run = promisify(execFile);
+
+/** Builds @ch/client and what it depends on; cached by turbo when `pnpm test` has just built everything. */
+async function buildClient(): Promise<void> {
+  await run('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@ch/client', '--output-logs=errors-only'], { cwd: ROOT, timeout: BUILD_DEADLINE });
+}
+
+// Jest with jsdom, among others, `require`s with the `browser` condition added: Node's
+// `--conditions=browser` is such a loader.
+describe('the browser build under a loader that adds `browser`', () => {
+  beforeAll(buildClient, BUILD_DEADLINE);
+
+  test.each([
+    ['require', [], `const client = require('@ch/client'); const resolved = require.resolve('@ch/client');`, 'dist/browser.cjs'],
+    ['import', ['--input-type=module'], `import * as client from '@ch/client'; const resolved = import.meta.resolve('@ch/client');`, 'dist/browser.js'],
+  ])('%s gets the browser build in its own module format, and it works', async (_how, flags, load, file) => {
+    const report = `let store; try { client.defaultStore(); } catch (e) { store = e.kind + ': ' + e.message; }
+      console.log(JSON.stringify({ resolved, names: Object.keys(client).sort(), store }));`;
+    // From the package's own directory, `@ch/client` is the package itself, resolved by its manifest.
+    const { stdout } = await run(process.execPath, ['--conditions=browser', ...flags, '-e', `${load}\n${report}`], { cwd: join(ROOT, 'packages/client'), timeout: 30_000 });
+    const { resolved, names, store } = JSON.parse(stdout) as { resolved: string; names: string[]; store: string };
+    expect(resolved.endsWith(`packages/client/${file}`)).toBe(true);
+    expect(names).toEqual(expect.arrayContaining(['Channel', 'IndexedDbStore', 'MemoryStore', 'defaultStore']));
+    expect(names.filter((name) => name === 'FileStore' || name === 'DEFAULT_STORE_DIRECTORY')).toEqual([]);
+    // The browser's default store, refusing a runtime without IndexedDB with a typed error.
+    expect(store).toBe('store: this runtime has no IndexedDB: pass a `store` that keeps records durably');
+  });
+});
 const timeouts = { connect: 10_000, open: 30_000, update: 30_000 };
 
 // Without Chromium the test cannot run; CI installs it (.ci/run), so there its absence fails.
@@ -63,12 +92,10 @@ describe.skipIf(skip)('@ch/client in a real Chromium', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`CI=true and no ${CHROMIUM}: apt-get install chromium (see .ci/run)`);
-    // Cached by turbo when `pnpm test` has just built everything.
-    const root = fileURLToPath(new URL('../../..', import.meta.url));
-    await promisify(execFile)('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@ch/client', '--output-logs=errors-only'], { cwd: root, timeout: BUILD_DEADLINE });
+    await buildClient();
     const built = await build({
       // Inputs are named from the repo's root.
-      absWorkingDir: root,
+      absWorkingDir: ROOT,
       entryPoints: [fileURLToPath(new URL('./test-support/browser-page.ts', import.meta.url))],
       bundle: true,
       platform: 'browser',
