@@ -40,6 +40,7 @@ import { isSignRequest, SigningDesk } from './signing.js';
 import { conflictVictims } from './signing-round.js';
 import { isTerminal, StatusMachine, type ChannelStatus } from './state-machine.js';
 import { fromStored } from './store/record.js';
+import { checkRecord } from './store/record-format.js';
 import { defaultStore } from './store/default-store.js';
 import type { ChannelRecord, ChannelStore } from './store/store.js';
 import { connectWebSocket, type Transport, type TransportFactory } from './transport.js';
@@ -191,8 +192,9 @@ export class Channel {
    */
   static async reconnect(options: ReestablishOptions): Promise<Channel> {
     const store = options.store ?? defaultStore();
-    const record = await store.load(options.channelId);
-    if (!record) throw new ChannelError(ChannelErrorKind.NOT_ALLOWED, `the store has no record of ${options.channelId}`);
+    const loaded = await store.load(options.channelId);
+    if (!loaded) throw new ChannelError(ChannelErrorKind.NOT_ALLOWED, `the store has no record of ${options.channelId}`);
+    const record = checkRecord(loaded, options.channelId);
     if (options.networkId !== undefined && options.networkId !== record.networkId) {
       throw new ChannelError(ChannelErrorKind.NOT_ALLOWED, `the record is for network ${record.networkId}, not ${options.networkId}`);
     }

@@ -8,7 +8,7 @@ import { ChannelError } from '../errors.js';
 import { secretKeySigner } from '../signer.js';
 import { decodeRecord, encodeRecord, FileStore } from './file-store.js';
 import { CHANNEL, sampleRecord as record } from './sample-record.test-helper.js';
-import { MemoryStore, type ChannelRecord } from './store.js';
+import { MemoryStore, type ChannelRecord, type ChannelStore } from './store.js';
 
 describe('FileStore', () => {
   let dir: string;
@@ -115,6 +115,16 @@ describe('a loaded record is checked whole', () => {
     // The record is refused before any connection: the url is never dialled.
     const reconnecting = Channel.reconnect({ url: 'ws://127.0.0.1:9', channelId: CHANNEL, store: plant(corrupt), signer: secretKeySigner(generateKeyPair().secretKey) });
     const error = await reconnecting.then((c) => (c.disconnect(), undefined)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChannelError);
+    expect(error).toMatchObject({ kind: 'store', message: expect.stringContaining(field) });
+  });
+
+  test.each(CORRUPTED)('%s: a store of the user\'s own that returns it is refused the same way', async (field, corrupt) => {
+    // Any ChannelStore may hand back anything: the channel checks the record itself.
+    const store: ChannelStore = { load: async () => corrupt(record(5n, true)) as unknown as ChannelRecord, save: async () => undefined };
+    const error = await Channel.reconnect({ url: 'ws://127.0.0.1:9', channelId: CHANNEL, store, signer: secretKeySigner(generateKeyPair().secretKey) })
+      .then((c) => (c.disconnect(), undefined))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ChannelError);
     expect(error).toMatchObject({ kind: 'store', message: expect.stringContaining(field) });
   });

@@ -27,11 +27,22 @@ const AMOUNTS = ['initiatorAmount', 'responderAmount', 'pushAmount', 'channelRes
 
 /** The record of `channelId` in `value`, once every field is checked; a `ChannelError` of kind `store` otherwise. */
 export function unwrapRecord(value: unknown, channelId: Encoded<'ch'>): ChannelRecord {
-  const refuse = (problem: string): never => {
+  if (!isObject(value) || value.format !== RECORD_FORMAT) return refuser(channelId)('no format marker, or another format');
+  return checkRecord(value.record, channelId);
+}
+
+function refuser(channelId: Encoded<'ch'>): (problem: string) => never {
+  return (problem) => {
     throw new ChannelError(ChannelErrorKind.STORE, `not a channel record of format ${RECORD_FORMAT}: ${problem} (loaded as ${channelId})`);
   };
-  if (!isObject(value) || value.format !== RECORD_FORMAT) return refuse('no format marker, or another format');
-  const record = value.record;
+}
+
+/**
+ * `record`, once every field is checked to be the record of `channelId`. The client checks what
+ * any store returns (a user's own store included) before it reconnects from it.
+ */
+export function checkRecord(record: unknown, channelId: Encoded<'ch'>): ChannelRecord {
+  const refuse = refuser(channelId);
   if (!isObject(record)) return refuse('record is missing');
   encoded(record.channelId, 'ch', 'channelId', refuse);
   // A record under another channel's key (IndexedDB keys are apart from values) must not pass for it.
