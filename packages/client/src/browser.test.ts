@@ -159,7 +159,11 @@ describe.skipIf(skip)('@ch/client in a real Chromium', () => {
 
     expect(await inPage((api, a) => api.transfer(a.from, a.to, 10n), { from: i.publicKey, to: r.publicKey })).toBe(2n);
     expect(await R.transfer(r.publicKey, i.publicKey, 3n)).toBe(3n);
-    await until(async () => (await view()).round === 3n);
+    // Co-signed in the page at once, open again once the node confirms it.
+    await until(async () => {
+      const v = await view();
+      return v.round === 3n && v.status === 'open';
+    });
     expect(await view()).toEqual(viewOf(R));
 
     await load(page, pageUrl, true);
@@ -171,7 +175,11 @@ describe.skipIf(skip)('@ch/client in a real Chromium', () => {
 
     expect(await inPage((api, a) => api.transfer(a.from, a.to, 5n), { from: i.publicKey, to: r.publicKey })).toBe(4n);
     expect(await R.transfer(r.publicKey, i.publicKey, 1n)).toBe(5n);
-    await until(async () => (await view()).round === 5n);
+    // Co-signed in the page at once, open again once the node confirms it.
+    await until(async () => {
+      const v = await view();
+      return v.round === 5n && v.status === 'open';
+    });
     expect(await view()).toEqual(viewOf(R));
     const stored = await inPage((api, id) => api.client.defaultStore().load(id), channelId);
     expect(stored?.state.round).toBe(5n);
