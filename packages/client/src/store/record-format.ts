@@ -54,7 +54,9 @@ export function checkRecord(record: unknown, channelId: Encoded<'ch'>): ChannelR
   encoded(terms.initiatorId, 'ak', 'terms.initiatorId', refuse);
   encoded(terms.responderId, 'ak', 'terms.responderId', refuse);
   for (const field of AMOUNTS) amount(terms[field], `terms.${field}`, refuse);
-  if (record.fsmId !== undefined) encoded(record.fsmId, 'ba', 'fsmId', refuse);
+  // The FSM id is the node's token, passed back as it was given: the node judges it (a wrong one is
+  // its "Invalid fsm id" refusal, sc_ws_leave_reestablish_wrong_fsm_id), so it is only a string here.
+  if (record.fsmId !== undefined && (typeof record.fsmId !== 'string' || record.fsmId === '')) refuse('fsmId is not a non-empty string');
   const round = storedState(record.state, 'state', refuse);
   if (record.pending !== undefined && storedState(record.pending, 'pending', refuse) <= round) refuse('pending.round is not past state.round');
   return record as unknown as ChannelRecord;
