@@ -159,12 +159,7 @@ describe.skipIf(skip)('@ch/client in a real Chromium', () => {
 
     expect(await inPage((api, a) => api.transfer(a.from, a.to, 10n), { from: i.publicKey, to: r.publicKey })).toBe(2n);
     expect(await R.transfer(r.publicKey, i.publicKey, 3n)).toBe(3n);
-    // Co-signed in the page at once, open again once the node confirms it.
-    await until(async () => {
-      const v = await view();
-      return v.round === 3n && v.status === 'open';
-    });
-    expect(await view()).toEqual(viewOf(R));
+    expect(await openAt(3n)).toEqual(viewOf(R));
 
     await load(page, pageUrl, true);
     expect(await inPage((api) => api.nodeGlobals(), null)).toEqual([]);
@@ -175,12 +170,7 @@ describe.skipIf(skip)('@ch/client in a real Chromium', () => {
 
     expect(await inPage((api, a) => api.transfer(a.from, a.to, 5n), { from: i.publicKey, to: r.publicKey })).toBe(4n);
     expect(await R.transfer(r.publicKey, i.publicKey, 1n)).toBe(5n);
-    // Co-signed in the page at once, open again once the node confirms it.
-    await until(async () => {
-      const v = await view();
-      return v.round === 5n && v.status === 'open';
-    });
-    expect(await view()).toEqual(viewOf(R));
+    expect(await openAt(5n)).toEqual(viewOf(R));
     const stored = await inPage((api, id) => api.client.defaultStore().load(id), channelId);
     expect(stored?.state.round).toBe(5n);
     expect(stored?.state.tx).toBe(R.state?.tx);
@@ -310,6 +300,15 @@ describe.skipIf(skip)('@ch/client in a real Chromium', () => {
 
   function view(): Promise<ChannelView> {
     return inPage((api) => api.view(), null);
+  }
+
+  /** The page's view once it is open at `round`: a round co-signed there awaits the node's ack first. */
+  async function openAt(round: bigint): Promise<ChannelView> {
+    await until(async () => {
+      const v = await view();
+      return v.round === round && v.status === 'open';
+    });
+    return view();
   }
 
   function viewOf(c: Channel): ChannelView {
