@@ -5,14 +5,46 @@
  * package, for `--version`.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { MessageInbox } from './message-inbox.js';
 import { bundleForNode } from './node-bundle.js';
 
 const PACKAGE = new URL('../packages/node/', import.meta.url);
+
+export interface ChNodeFixture {
+  /** A temporary directory of the test file's, holding the bundle. */
+  readonly dir: string;
+  /** The bundled CLI, to run with `node`. */
+  readonly cli: string;
+  /** Starts `ch-node` with `args`; it is killed after the test. */
+  start(args: readonly string[]): ChNodeProcess;
+}
+
+/** The hooks of a test file that runs `ch-node`: the bundle made once, every child killed after each test. */
+export function useChNode(prefix: string): ChNodeFixture {
+  const children: ChNodeProcess[] = [];
+  const fixture = {
+    dir: '',
+    cli: '',
+    start(args: readonly string[]): ChNodeProcess {
+      const child = new ChNodeProcess(fixture.cli, args);
+      children.push(child);
+      return child;
+    },
+  };
+  beforeAll(async () => {
+    fixture.dir = mkdtempSync(join(tmpdir(), prefix));
+    fixture.cli = await bundleChNode(fixture.dir);
+  }, 60_000);
+  afterEach(() => Promise.all(children.splice(0).map((c) => c.kill())));
+  afterAll(() => rmSync(fixture.dir, { recursive: true, force: true }));
+  return fixture;
+}
 
 /** Bundles `ch-node` into `dir`; returns the file to run. */
 export async function bundleChNode(dir: string): Promise<string> {

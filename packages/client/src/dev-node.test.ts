@@ -4,34 +4,20 @@
  * and output are packages/node/src/cli.test.ts.
  */
 import { Buffer } from 'node:buffer';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateKeyPair } from '@ch/codec';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { bundleChNode, ChNodeProcess } from '../../../tools/ch-node-process.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useChNode } from '../../../tools/ch-node-process.js';
 import { Channel, MemoryStore, keyPairFromSecret, secretKeySigner, type KeyPair } from './index.js';
 
-let dir: string;
-let cli: string;
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ch-dev-node-'));
-  cli = await bundleChNode(dir);
-}, 60_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const children: ChNodeProcess[] = [];
+const chNode = useChNode('ch-dev-node-');
+const start = (args: readonly string[]) => chNode.start(args);
+// After hooks run last-registered first: channels are disconnected before their node is killed.
 const channels: Channel[] = [];
-afterEach(async () => {
+afterEach(() => {
   for (const c of channels.splice(0)) c.disconnect();
-  await Promise.all(children.splice(0).map((c) => c.kill()));
 });
-
-function start(args: readonly string[]): ChNodeProcess {
-  const child = new ChNodeProcess(cli, args);
-  children.push(child);
-  return child;
-}
 
 /** Opens a channel between `i` and `r` on the node at `url`, transfers 10 and checks both sides agree. */
 async function openAndTransfer(url: string, networkId: string, i: KeyPair, r: KeyPair, amount: bigint, port: number): Promise<void> {
@@ -63,7 +49,7 @@ describe('ch-node and @ch/client', () => {
 
   it('--fund funds the accounts it lists, inline and from a file', async () => {
     const [listed, filed] = [generateKeyPair(), generateKeyPair()];
-    const file = join(dir, 'accounts.json');
+    const file = join(chNode.dir, 'accounts.json');
     writeFileSync(file, JSON.stringify([{ publicKey: filed.publicKey, balance: String(10n ** 20n) }]));
     const child = start(['-p', '0', '--accounts', '0', '--network-id', 'my_devnet', '--fund', `${listed.publicKey}:${10n ** 20n}`, '--fund', file, '--json']);
     const { url, funded } = JSON.parse(await child.line((l) => l.startsWith('{'))) as { url: string; funded: { publicKey: string }[] };

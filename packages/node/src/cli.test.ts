@@ -4,13 +4,12 @@
  * stops, and a port in use. That the printed accounts are funded and open channels through
  * @ch/client is packages/client/src/dev-node.test.ts.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toHex } from '@ch/codec';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { bundleChNode, ChNodeProcess, runChNode } from '../../../tools/ch-node-process.js';
+import { describe, expect, it } from 'vitest';
+import { runChNode, useChNode } from '../../../tools/ch-node-process.js';
 import { DEV_SEED, devAccounts } from './dev-accounts.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -26,22 +25,8 @@ interface Banner {
   funded: { publicKey: string; balance: string }[];
 }
 
-let dir: string;
-let cli: string;
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ch-node-cli-'));
-  cli = await bundleChNode(dir);
-}, 60_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const children: ChNodeProcess[] = [];
-afterEach(() => Promise.all(children.splice(0).map((c) => c.kill())));
-
-function start(args: readonly string[]): ChNodeProcess {
-  const child = new ChNodeProcess(cli, args);
-  children.push(child);
-  return child;
-}
+const chNode = useChNode('ch-node-cli-');
+const start = (args: readonly string[]) => chNode.start(args);
 
 async function json(args: readonly string[]): Promise<Banner> {
   return JSON.parse(await start([...args, '--json']).line((l) => l.startsWith('{'))) as Banner;
@@ -62,7 +47,7 @@ function listening(port: number): Promise<boolean> {
 
 describe('ch-node', () => {
   it.each([['--help'], ['-h']])('%s prints the usage with every option and its default, exit 0', async (flag) => {
-    const run = await runChNode(cli, [flag]);
+    const run = await runChNode(chNode.cli, [flag]);
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toMatch(/^Usage: ch-node \[options\]\n/);
     for (const option of ['--host HOST', '-p, --port PORT', '--network-id ID', '--profile NAME', '--seed SEED', '-a, --accounts N', '--balance AETTOS', '--fund ACCOUNTS', '--json', '-h, --help', '-V, --version']) {
@@ -72,13 +57,13 @@ describe('ch-node', () => {
   });
 
   it.each([['--version'], ['-V']])('%s prints the package version, exit 0', async (flag) => {
-    expect(await runChNode(cli, [flag])).toMatchObject({ code: 0, stdout: `${packageJson.version}\n`, stderr: '' });
+    expect(await runChNode(chNode.cli, [flag])).toMatchObject({ code: 0, stdout: `${packageJson.version}\n`, stderr: '' });
   });
 
   describe('bad options: exit 2, one line on stderr naming the problem, nothing started', () => {
     const dev0 = devAccounts(DEV_SEED, 1)[0]!.publicKey;
     const notJson = (): string => {
-      const file = join(dir, 'not-json.json');
+      const file = join(chNode.dir, 'not-json.json');
       writeFileSync(file, '[{"publicKey": ');
       return file;
     };
@@ -100,12 +85,12 @@ describe('ch-node', () => {
       ['an amount that is not a number', () => ['--fund', `${dev0}:lots`], /--fund ak_\w+ must be a whole number of aettos \(digits only\), got "lots"/],
       ['a key without an amount', () => ['--fund', dev0], /needs an amount/],
       ['a dev account funded again', () => ['--fund', `${dev0}:1`], /is funded twice/],
-      ['a missing file', () => ['--fund', join(dir, 'nowhere.json')], /nowhere\.json: no such file/],
+      ['a missing file', () => ['--fund', join(chNode.dir, 'nowhere.json')], /nowhere\.json: no such file/],
       ['a file that is not JSON', () => ['--fund', notJson()], /not JSON/],
       ['a value for a flag', () => ['--json=yes'], /'--json' does not take an argument/],
     ];
     it.each(cases)('%s', async (_name, args, message) => {
-      const run = await runChNode(cli, args());
+      const run = await runChNode(chNode.cli, args());
       expect(run.code).toBe(2);
       expect(run.stdout).toBe('');
       expect(run.stderr).toMatch(/^ch-node: [^\n]+ \(see ch-node --help\)\n$/);
@@ -136,7 +121,7 @@ describe('ch-node', () => {
     expect(first.accounts.map((a) => a.balance)).toEqual(Array(10).fill(String(10n ** 24n)));
 
     const extra = devAccounts('extra', 2).map((k) => k.publicKey);
-    const file = join(dir, 'fund.json');
+    const file = join(chNode.dir, 'fund.json');
     writeFileSync(file, JSON.stringify([{ publicKey: extra[1], balance: '123456789012345678901234567890' }]));
     const other = await json(['-p', '0', '--seed', 'mine', '-a', '3', '--balance', '5', '--fund', `${extra[0]}:7`, '--fund', file, '--profile', 'seed', '--network-id', 'my_net']);
     expect(other.accounts.map((a) => [a.publicKey, a.balance])).toEqual(devAccounts('mine', 3).map((k) => [k.publicKey, '5']));
@@ -163,7 +148,7 @@ describe('ch-node', () => {
   it('a port in use: exit 1 and one line saying so', async () => {
     const { url } = await json(['-p', '0', '-a', '0']);
     const port = /:(\d+)\/channel$/.exec(url)![1]!;
-    const run = await runChNode(cli, ['--port', port]);
+    const run = await runChNode(chNode.cli, ['--port', port]);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(`ch-node: cannot listen on 127.0.0.1:${port}: the port is in use (another ch-node? pick one with --port)\n`);
