@@ -8,3 +8,4 @@ export * from './id.js';
 export * from './tx/index.js';
 export * from './crypto/index.js';
 export * from './state/index.js';
+export * from './rules/index.js';
