@@ -32,6 +32,7 @@ export function judgePayout(tx: ChannelCloseMutualTx | ChannelSettleTx, ctx: Cha
     onChain,
     offChain: stateMoves(ctx, last.state, undefined),
     fee: tx.fee,
+    pricedAs: tx.tag === Tag.ChannelSettleTx ? tx : { ...tx, initiatorAmountFinal: i, responderAmountFinal: r },
     nonce: tx.nonce,
     round: undefined,
     state: undefined,

@@ -38,6 +38,7 @@ export function judgeCreate(tx: ChannelCreateTx, ctx: ChannelContext): Verdict {
     onChain: moves({ account: tx.initiatorId, amount: -(tx.initiatorAmount + tx.fee) }, { account: tx.responderId, amount: -tx.responderAmount }),
     offChain: stateMoves(ctx, undefined, state),
     fee: tx.fee,
+    pricedAs: tx,
     nonce: tx.nonce,
     round: 1n,
     state,

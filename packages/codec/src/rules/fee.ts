@@ -7,6 +7,7 @@ import { CodecError, CodecErrorCode } from '../errors.js';
 import { Tag } from '../tx/tags.js';
 import { serializeObject } from '../tx/object.js';
 import type { UnsignedTx } from '../tx/schema.js';
+import type { TxEffect } from './verdict.js';
 
 /** ?TX_BASE_GAS: the base gas of spend and of every channel tx but force progress. */
 const BASE_GAS = 15_000n;
@@ -63,4 +64,12 @@ export function onChainFee(options: FeeOptions, minimumAt: (gasPrice: bigint | u
   if (options.gasPrice === undefined) return options.fee;
   const minimum = minimumAt(options.gasPrice);
   return options.fee > minimum ? options.fee : minimum;
+}
+
+/**
+ * The least fee the node would put in the tx of `effect` at `gasPrice`; undefined for a tx that
+ * pays none (off-chain).
+ */
+export function effectMinimumFee(effect: TxEffect, gasPrice?: bigint): bigint | undefined {
+  return effect.pricedAs && minimumFee(effect.pricedAs, gasPrice);
 }

@@ -30,10 +30,10 @@ export function judgeRound(tx: RoundTx, updates: readonly OffChainUpdate[], ctx:
   switch (tx.tag) {
     case Tag.ChannelOffChainTx:
       // No one posts an off-chain tx: it costs nothing and has no nonce.
-      return { ok: true, effect: { ...common, kind: 'offchain', from: undefined, onChain: [], fee: 0n, nonce: undefined } };
+      return { ok: true, effect: { ...common, kind: 'offchain', from: undefined, onChain: [], fee: 0n, pricedAs: undefined, nonce: undefined } };
     case Tag.ChannelDepositTx:
-      return { ok: true, effect: { ...common, kind: 'deposit', from: tx.fromId, onChain: moves({ account: tx.fromId, amount: -(tx.amount + tx.fee) }), fee: tx.fee, nonce: tx.nonce } };
+      return { ok: true, effect: { ...common, kind: 'deposit', from: tx.fromId, onChain: moves({ account: tx.fromId, amount: -(tx.amount + tx.fee) }), fee: tx.fee, pricedAs: tx, nonce: tx.nonce } };
     case Tag.ChannelWithdrawTx:
-      return { ok: true, effect: { ...common, kind: 'withdraw', from: tx.toId, onChain: moves({ account: tx.toId, amount: tx.amount - tx.fee }), fee: tx.fee, nonce: tx.nonce } };
+      return { ok: true, effect: { ...common, kind: 'withdraw', from: tx.toId, onChain: moves({ account: tx.toId, amount: tx.amount - tx.fee }), fee: tx.fee, pricedAs: tx, nonce: tx.nonce } };
   }
 }

@@ -49,6 +49,7 @@ export function judgeSolo(tx: SoloTx, ctx: ChannelContext, last: LastCoSigned): 
     onChain: moves({ account: tx.fromId, amount: -tx.fee }),
     offChain: [],
     fee: tx.fee,
+    pricedAs: tx,
     nonce: tx.nonce,
     round: last.round,
     state: last.state,

@@ -5,6 +5,7 @@
 import type { Encoded } from '../encoding.js';
 import type { OffChainState } from '../state/offchain-state.js';
 import type { UnsignedTx } from '../tx/schema.js';
+import type { PricedTx } from './fee.js';
 
 /** The last state both parties signed: its round, its tx and the balances it hashes. */
 export interface LastCoSigned {
@@ -46,6 +47,11 @@ export interface TxEffect {
   /** Channel balances, of every account whose balance changes (all of them when the channel pays out). */
   readonly offChain: readonly Movement[];
   readonly fee: bigint;
+  /**
+   * The tx as the node prices it when it sets the fee: the tx itself, but a mutual close before its
+   * fee is split off the balances; undefined for an off-chain tx, which pays none.
+   */
+  readonly pricedAs: PricedTx | undefined;
   /** The poster's account nonce; undefined for an off-chain tx. */
   readonly nonce: bigint | undefined;
   /** The round the tx sets, or (solo txs) puts on chain; undefined for the txs that pay out. */
