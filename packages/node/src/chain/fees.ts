@@ -1,26 +1,12 @@
 /**
- * Transaction fees as the node computes them (aetx.erl, aec_governance.erl, aec_tx_pool.erl):
- * fee gas = base gas + 20 gas per byte of the serialized unsigned tx, priced in aettos per gas.
+ * Transaction fees as the chain applies them. The minimum-fee rule itself is @ch/codec's rule book
+ * (shared with the client); here it is applied to what the chain runs, with the chain's errors.
  */
-import { serializeObject, Tag, unpackTx, type Encoded, type UnsignedTx } from '@ch/codec';
+import { feeGas, minimumFee, PROTOCOL_MIN_GAS_PRICE, Tag, unpackTx, type Encoded, type UnsignedTx } from '@ch/codec';
 import { ChainError, ChainErrorCode, check } from './errors.js';
 import { isOnChainTx, type OnChainTx } from './tx/kinds.js';
 
-/** ?TX_BASE_GAS: the base gas of spend and of every channel tx the chain runs. */
-const BASE_GAS = 15_000n;
-/** ?BYTE_GAS. */
-const BYTE_GAS = 20n;
-/** aec_governance:minimum_gas_price/1 from Minerva on: what a fee must pay per gas at the least. */
-export const PROTOCOL_MIN_GAS_PRICE = 1_000_000n;
-/** The default `mining.min_miner_gas_price`: the price a node's miner asks and its FSM pays. */
-export const DEFAULT_MIN_GAS_PRICE = 1_000_000_000n;
-/** create_with_minimum_fee tries this many times before giving up (aesc_fsm.erl). */
-const FEE_ATTEMPTS = 5;
-
-/** aetx:fee_gas/3 of a tx without gas of its own. */
-export function feeGas(tx: OnChainTx): bigint {
-  return BASE_GAS + BYTE_GAS * BigInt(serializeObject(tx).length);
-}
+export { DEFAULT_MIN_GAS_PRICE, feeGas, PROTOCOL_MIN_GAS_PRICE } from '@ch/codec';
 
 function unsigned(tx: UnsignedTx | Encoded<'tx'>): OnChainTx {
   const object = typeof tx === 'string' ? unpackTx(tx) : tx;
@@ -29,21 +15,14 @@ function unsigned(tx: UnsignedTx | Encoded<'tx'>): OnChainTx {
   return inner;
 }
 
-/**
- * The fee the node's FSM puts in a tx when the client gives none (`create_with_minimum_fee`): build
- * with fee 0, then set the fee to fee gas × gas price until it covers itself. The fee is part of the
- * serialized tx, so a larger fee can need more size gas, hence the loop. Any fee in `tx` is ignored.
- */
+/** The fee the node's FSM puts in a tx when the client gives none (`create_with_minimum_fee`); any fee in `tx` is ignored. */
 export function fee(tx: UnsignedTx | Encoded<'tx'>, options: { gasPrice?: bigint } = {}): bigint {
-  const { gasPrice = DEFAULT_MIN_GAS_PRICE } = options;
-  let candidate: OnChainTx = { ...unsigned(tx), fee: 0n };
-  for (let attempt = 0; attempt < FEE_ATTEMPTS; attempt++) {
-    const minimum = feeGas(candidate) * gasPrice;
-    if (minimum <= candidate.fee) return candidate.fee;
-    candidate = { ...candidate, fee: minimum };
+  const priced = unsigned(tx);
+  try {
+    return minimumFee(priced, options.gasPrice);
+  } catch (e) {
+    throw new ChainError(ChainErrorCode.FEE_TOO_LOW, (e as Error).message, { cause: e });
   }
-  // Unreached for any sane price: each round adds at most a byte or two of fee.
-  throw new ChainError(ChainErrorCode.FEE_TOO_LOW, `no fee covers itself at gas price ${gasPrice} (aesc_fsm: could_not_compute_fee)`);
 }
 
 /**

@@ -3,7 +3,7 @@
  * deposits into (or withdraws to) its own account; the acknowledging side watches for the tx,
  * the proposer posts it; the round is the channel's once both have seen it deep enough (locking.ts).
  */
-import { Tag, type Encoded, type OffChainUpdate, type UnsignedTx } from '@ch/codec';
+import type { Encoded, OffChainUpdate } from '@ch/codec';
 import type { ClientCall } from './events.js';
 import { signedOp, type ChannelFsm, type SignOp } from './fsm.js';
 import { watchMinDepth } from './min-depth.js';
@@ -20,23 +20,6 @@ export function fundingProposal(fsm: ChannelFsm, call: Extract<ClientCall, { typ
   const updates = [update, ...metaUpdates(call.meta)];
   const next = fsm.channel.apply(updates);
   return { tx: fundingTx(call.type, fsm.txContext(call.opts), call.amount, fsm.channel.round + 1n, next), updates, next };
-}
-
-/**
- * Whether a proposal's updates are the ones its tx stands for: an off-chain round moves no coins in
- * or out, a deposit or withdrawal starts with its own update, then only meta updates follow.
- */
-export function updatesFit(tx: UnsignedTx, updates: readonly OffChainUpdate[]): boolean {
-  const [first, ...rest] = updates;
-  const onlyMeta = (list: readonly OffChainUpdate[]) => list.every((u) => u.op === 'OffChainMeta');
-  switch (tx.tag) {
-    case Tag.ChannelDepositTx:
-      return first?.op === 'OffChainDeposit' && first.from === tx.fromId && first.amount === tx.amount && onlyMeta(rest);
-    case Tag.ChannelWithdrawTx:
-      return first?.op === 'OffChainWithdrawal' && first.to === tx.toId && first.amount === tx.amount && onlyMeta(rest);
-    default:
-      return updates.every((u) => u.op !== 'OffChainDeposit' && u.op !== 'OffChainWithdrawal');
-  }
 }
 
 /** Acknowledging side, its client co-signed: watch for the tx, send it back, wait for it to lock. */

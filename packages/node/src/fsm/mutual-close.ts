@@ -4,10 +4,11 @@
  * co-signs it, the proposer posts it. The channel then waits for the tx to close it on chain.
  */
 import type { Encoded } from '@ch/codec';
-import { innerTx, sameTx, signedByAll, unexpectedTx } from './auth.js';
+import { sameTx, signedByAll, unexpectedTx } from './auth.js';
 import { handleCommonEvent } from './common.js';
 import type { CallResult, FsmEvent, OnChainOptions } from './events.js';
 import { signedOp, type ChannelFsm, type SignOp } from './fsm.js';
+import { fsmContext, judgeChannelTx } from './judge.js';
 import type { RecoverableErrorMsg, SignedTxMsg } from './peer-messages.js';
 import { ErrorCode, fallbackToStableState, handleRecoverableError } from './recovery.js';
 import { closeMutualTx, TxBuildError } from './txs.js';
@@ -53,12 +54,14 @@ export function shutdownReceived(fsm: ChannelFsm, msg: SignedTxMsg): void {
   fsm.requestSigning('shutdown_ack', msg.tx, []);
 }
 
+/** The rule book's verdict (judge.ts), then the node's own: the very tx it would build with the peer's nonce and fee (fake_close_mutual_tx/3). */
 function validShutdown(fsm: ChannelFsm, msg: SignedTxMsg): boolean {
+  if (msg.channelId !== fsm.channelId) return false;
+  const verdict = judgeChannelTx(fsmContext(fsm), 'close_mutual', msg.tx, [], [fsm.otherAccount]);
+  if (!verdict.ok || verdict.effect.from !== fsm.otherAccount) return false;
   try {
-    const tx = innerTx(msg.tx);
-    if (msg.channelId !== fsm.channelId || !('fromId' in tx) || tx.fromId !== fsm.otherAccount || !('nonce' in tx)) return false;
-    const expected = closeTx(fsm, fsm.otherAccount, { fee: tx.fee, nonce: tx.nonce });
-    return unexpectedTx(msg.tx, expected) === undefined && signedByAll(msg.tx, fsm.chain.networkId, [fsm.otherAccount]);
+    const expected = closeTx(fsm, fsm.otherAccount, { fee: verdict.effect.fee, nonce: verdict.effect.nonce! });
+    return unexpectedTx(msg.tx, expected) === undefined;
   } catch {
     return false;
   }

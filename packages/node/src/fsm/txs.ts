@@ -3,8 +3,7 @@
  * aesc_offchain_state `make_update_tx/7`). Txs go out wrapped in a signed tx with no signatures,
  * as `aetx_sign:new(Tx, [])` does.
  */
-import { buildTx, encode, poiFromState, Tag, type ChannelCreateTx, type Encoded, type OffChainState, type OffChainUpdate, type SignedTx, type UnsignedTx } from '@ch/codec';
-import { PROTOCOL_MIN_GAS_PRICE } from '../chain/index.js';
+import { buildTx, closeMutualPayout, encode, onChainFee, poiFromState, PROTOCOL_MIN_GAS_PRICE, Tag, type ChannelCreateTx, type Encoded, type OffChainState, type OffChainUpdate, type SignedTx, type UnsignedTx } from '@ch/codec';
 import type { ChainAccess } from './chain-access.js';
 import type { OnChainOptions } from './events.js';
 import type { ChannelOptions } from './options.js';
@@ -23,17 +22,11 @@ export function unsigned(tx: UnsignedTx): Encoded<'tx'> {
 }
 
 /**
- * Sets the fee as `new_onchain_tx_/4` does: the client's fee as given, the smallest the chain
- * accepts at the client's (or the miner's) gas price if none, the larger of the two if both; a fee
- * below the protocol's minimum is refused (`too_low_fee`).
+ * Sets the fee by the node's fee rule (@ch/codec `onChainFee`, priced by the chain at the client's
+ * or the miner's gas price); a fee below the protocol's minimum is refused (`too_low_fee`).
  */
 function withFee<T extends UnsignedTx & { fee: bigint }>(build: (fee: bigint) => T, opts: OnChainOptions, chain: ChainAccess): T {
-  const minimal = (): T => build(chain.minFee(buildTx(build(0n)), opts.gasPrice));
-  let tx = opts.fee === undefined ? minimal() : build(opts.fee);
-  if (opts.fee !== undefined && opts.gasPrice !== undefined) {
-    const other = minimal();
-    if (other.fee >= tx.fee) tx = other;
-  }
+  const tx = build(onChainFee(opts, (gasPrice) => chain.minFee(buildTx(build(0n)), gasPrice)));
   if (tx.fee < chain.minFee(buildTx(tx), PROTOCOL_MIN_GAS_PRICE)) throw new TxBuildError('too_low_fee');
   return tx;
 }
@@ -96,26 +89,15 @@ export function fundingTx(kind: 'deposit' | 'withdraw', ctx: TxContext, amount: 
   );
 }
 
-/**
- * pay_close_mutual_fee/3: the fee is split, the odd aetto falling to the initiator if it can pay,
- * and one who cannot pay pays what it has.
- */
-function closeMutualAmounts(fee: bigint, i: bigint, r: bigint): [bigint, bigint] {
-  const ceil = (fee + 1n) / 2n;
-  const floor = fee / 2n;
-  if (i + r < fee) throw new TxBuildError('insufficient_balance');
-  if (i >= ceil && r >= floor) return [i - ceil, r - floor];
-  if (r >= ceil && i >= floor) return [i - floor, r - ceil];
-  return i > r ? [i - fee + r, 0n] : [0n, r - fee + i];
-}
-
 /** The close mutual tx: the balances of `state`, less the fee, paid out to both (the fee is set before the split). */
 export function closeMutualTx(ctx: TxContext, initiator: Encoded<'ak'>, responder: Encoded<'ak'>, state: OffChainState): Encoded<'tx'> {
   const i = state.balanceOf(initiator) ?? 0n;
   const r = state.balanceOf(responder) ?? 0n;
   const fields = { ...common(ctx), fromId: ctx.account };
   const full = withFee((fee) => ({ tag: Tag.ChannelCloseMutualTx, version: 1, ...fields, fee, initiatorAmountFinal: i, responderAmountFinal: r }), ctx.opts, ctx.chain);
-  const [initiatorAmountFinal, responderAmountFinal] = closeMutualAmounts(full.fee, i, r);
+  const payout = closeMutualPayout(full.fee, i, r);
+  if (payout === undefined) throw new TxBuildError('insufficient_balance');
+  const [initiatorAmountFinal, responderAmountFinal] = payout;
   return unsigned({ ...full, initiatorAmountFinal, responderAmountFinal });
 }
 

@@ -5,12 +5,13 @@
  * deposits and withdrawals (deposits.ts) go on chain first. Proposals crossing each other are a
  * conflict; so is a peer proposal that does not check out.
  */
-import { encode, Tag, UpdateRejectedError, type Encoded, type OffChainState, type OffChainUpdate, type UnsignedTx } from '@ch/codec';
-import { innerTx, mismatch, sameTx, signedByAll, unexpectedTx } from './auth.js';
+import { UpdateRejectedError, type Encoded, type OffChainState, type OffChainUpdate } from '@ch/codec';
+import { sameTx, signedByAll, unexpectedTx } from './auth.js';
 import { handleCommonEvent } from './common.js';
-import { coSignedFunding, fundingAcked, fundingProposal, updatesFit } from './deposits.js';
+import { coSignedFunding, fundingAcked, fundingProposal } from './deposits.js';
 import { UPDATE_REQUESTS, type CallError, type CallResult, type ClientCall, type FsmEvent, type SignTag } from './events.js';
 import { signedOp, type ChannelFsm, type SignOp } from './fsm.js';
+import { fsmContext, judgeChannelTx } from './judge.js';
 import { isErrorMsg, UPDATE_STARTS, type RecoverableErrorMsg, type SignedTxMsg, type SignedTxMsgType } from './peer-messages.js';
 import { ErrorCode, errorMsgType, fallbackToStableState, handleRecoverableError, handleUpdateConflict } from './recovery.js';
 import type { StateName } from './states.js';
@@ -27,13 +28,13 @@ interface Exchange {
   readonly coSigned: 'update_ack' | 'deposit_signed' | 'withdraw_signed';
   /** Where the proposer waits for it. */
   readonly waiting: StateName;
-  readonly txTag: UnsignedTx['tag'];
+  readonly kind: 'offchain' | 'deposit' | 'withdraw';
 }
 
 const EXCHANGES: { readonly [T in ExchangeTag]: Exchange } = {
-  update: { proposal: 'update', ack: 'update_ack', coSigned: 'update_ack', waiting: 'awaiting_update_ack', txTag: Tag.ChannelOffChainTx },
-  deposit_tx: { proposal: 'deposit_created', ack: 'deposit_created', coSigned: 'deposit_signed', waiting: 'dep_half_signed', txTag: Tag.ChannelDepositTx },
-  withdraw_tx: { proposal: 'withdraw_created', ack: 'withdraw_created', coSigned: 'withdraw_signed', waiting: 'wdraw_half_signed', txTag: Tag.ChannelWithdrawTx },
+  update: { proposal: 'update', ack: 'update_ack', coSigned: 'update_ack', waiting: 'awaiting_update_ack', kind: 'offchain' },
+  deposit_tx: { proposal: 'deposit_created', ack: 'deposit_created', coSigned: 'deposit_signed', waiting: 'dep_half_signed', kind: 'deposit' },
+  withdraw_tx: { proposal: 'withdraw_created', ack: 'withdraw_created', coSigned: 'withdraw_signed', waiting: 'wdraw_half_signed', kind: 'withdraw' },
 };
 
 const BY_PROPOSAL: ReadonlyMap<string, ExchangeTag> = new Map(Object.entries(EXCHANGES).map(([tag, e]) => [e.proposal, tag as ExchangeTag]));
@@ -96,18 +97,11 @@ export function peerProposal(fsm: ChannelFsm, type: SignedTxMsgType, msg: Signed
   fsm.ongoingUpdate = true;
 }
 
-/** check_update_msg/2 and kin: this channel, the next round, the state its updates lead to, signed by the peer. */
+/** check_update_msg/2 and kin: the rule book's verdict on the peer's tx (judge.ts), signed by the peer; the state it leads to. */
 function checkProposal(fsm: ChannelFsm, tag: ExchangeTag, msg: SignedTxMsg): OffChainState | undefined {
   if (msg.channelId !== fsm.channelId) return undefined;
-  try {
-    const next = fsm.channel.apply(msg.updates);
-    const round = fsm.channel.round + 1n;
-    const expected = { ...innerTx(msg.tx), tag: EXCHANGES[tag].txTag, channelId: fsm.channelId, round, stateHash: encode(next.stateHash(), 'st') } as UnsignedTx;
-    if (mismatch(msg.tx, expected) !== undefined || !updatesFit(innerTx(msg.tx), msg.updates)) return undefined;
-    return signedByAll(msg.tx, fsm.chain.networkId, [fsm.otherAccount]) ? next : undefined;
-  } catch {
-    return undefined;
-  }
+  const verdict = judgeChannelTx(fsmContext(fsm), EXCHANGES[tag].kind, msg.tx, msg.updates, [fsm.otherAccount]);
+  return verdict.ok ? verdict.effect.state : undefined;
 }
 
 /**
