@@ -2,6 +2,7 @@
  * What the node reports on its own: `channels.info` events, `channels.on_chain_tx` infos and
  * `channels.conflict` data. Event names are the 25 seen on the wire (methods.md).
  */
+import { Tag } from '@ch/codec';
 import { CONFLICT_MESSAGES } from './catalogue.js';
 import { channelId, counter, fsmId, transaction, txHash } from './fields.js';
 import { literal, object, optional, smallInteger, string, variant, type Infer } from './schema.js';
@@ -58,19 +59,28 @@ export const ON_CHAIN_INFOS = [
   'withdraw_signed',
 ] as const;
 
-export const CHANNEL_TX_TYPES = [
-  'channel_create_tx',
-  'channel_deposit_tx',
-  'channel_withdraw_tx',
-  'channel_close_mutual_tx',
-  'channel_close_solo_tx',
-  'channel_slash_tx',
-  'channel_settle_tx',
-  'channel_snapshot_solo_tx',
-  'channel_force_progress_tx',
-  'channel_offchain_tx',
+/** The channel tx kinds, each by its tag and by the name the node reports it with in `type`. */
+const CHANNEL_TXS = [
+  [Tag.ChannelCreateTx, 'channel_create_tx'],
+  [Tag.ChannelDepositTx, 'channel_deposit_tx'],
+  [Tag.ChannelWithdrawTx, 'channel_withdraw_tx'],
+  [Tag.ChannelCloseMutualTx, 'channel_close_mutual_tx'],
+  [Tag.ChannelCloseSoloTx, 'channel_close_solo_tx'],
+  [Tag.ChannelSlashTx, 'channel_slash_tx'],
+  [Tag.ChannelSettleTx, 'channel_settle_tx'],
+  [Tag.ChannelSnapshotSoloTx, 'channel_snapshot_solo_tx'],
+  [Tag.ChannelForceProgressTx, 'channel_force_progress_tx'],
+  [Tag.ChannelOffChainTx, 'channel_offchain_tx'],
 ] as const;
-export type ChannelTxType = (typeof CHANNEL_TX_TYPES)[number];
+export type ChannelTxType = (typeof CHANNEL_TXS)[number][1];
+export const CHANNEL_TX_TYPES: readonly ChannelTxType[] = CHANNEL_TXS.map(([, type]) => type);
+/** The `type` name of each channel tx tag. */
+export const CHANNEL_TX_TYPE_OF_TAG = Object.fromEntries(CHANNEL_TXS) as { readonly [E in (typeof CHANNEL_TXS)[number] as E[0]]: E[1] };
+
+/** The `type` name of a tx tag; undefined for a tx that is not a channel's. */
+export function channelTxType(tag: number): ChannelTxType | undefined {
+  return (CHANNEL_TX_TYPE_OF_TAG as Readonly<Record<number, ChannelTxType>>)[tag];
+}
 
 /** `channels.on_chain_tx`: a channel tx the node created, signed or saw on chain. */
 export const onChainTx = object({ info: literal(...ON_CHAIN_INFOS), tx: transaction, type: literal(...CHANNEL_TX_TYPES) });

@@ -16,6 +16,8 @@ export {
   PLAIN_INFO_EVENTS,
   ON_CHAIN_INFOS,
   CHANNEL_TX_TYPES,
+  CHANNEL_TX_TYPE_OF_TAG,
+  channelTxType,
   type ChannelInfo,
   type ChannelInfoEvent,
   type OnChainTx,
@@ -23,6 +25,7 @@ export {
   type ChannelTxType,
   type Conflict,
 } from './events.js';
+export * from './operations.js';
 export {
   CLIENT_METHODS,
   NODE_METHODS,
@@ -35,9 +38,7 @@ export {
   type ResultOf,
   type DataOf,
   type SignReply,
-  type SignReplyMethod,
   type SignRequest,
-  type SignRequestMethod,
   type ContractCall,
   type Balances,
   type ContractState,

@@ -10,7 +10,7 @@ import { sessionClientMethods, sessionNodeMethods } from './session.js';
 import { signingClientMethods, signingNodeMethods } from './signing.js';
 import type { ClientMethodSpec, NodeMethodSpec } from './spec.js';
 
-/** Every client→node method (37), with its params and reply result. */
+/** Every client→node method (42), with its params and reply result. */
 export const CLIENT_METHODS = {
   ...signingClientMethods,
   ...offChainClientMethods,
@@ -19,7 +19,7 @@ export const CLIENT_METHODS = {
   ...sessionClientMethods,
 } as const;
 
-/** Every node→client notification (26 recorded, and `channels.error`), with the schema of its `params.data`. */
+/** Every node→client notification (26 recorded; `channels.error` and two query replies not), with the schema of its `params.data`. */
 export const NODE_METHODS = {
   ...signingNodeMethods,
   ...offChainNodeMethods,
@@ -45,6 +45,6 @@ export function isNodeMethod(method: unknown): method is NodeMethod {
   return typeof method === 'string' && nodeMethodSpecs.has(method);
 }
 
-export { SIGN_REPLY_METHODS, type SignReply, type SignReplyMethod, type SignRequest, type SignRequestMethod } from './signing.js';
+export { SIGN_REPLY_METHODS, type SignReply, type SignRequest } from './signing.js';
 export { type ContractCall } from './offchain.js';
 export { type Balances, type ContractState, type OffChainState } from './queries.js';

@@ -1,12 +1,11 @@
 /** Off-chain updates and contract calls: proposing transfers, creating and calling contracts, reading calls back. */
-import { accountId, amount, blockHash, bytearray, channelId, contractId, counter, meta, version } from '../fields.js';
-import { array, json, literal, object, optional, string, type Infer } from '../schema.js';
+import { accountId, amount, bytearray, channelId, contractId, counter, version } from '../fields.js';
+import { optionParams } from '../operations.js';
+import { array, json, literal, object, string, type Infer } from '../schema.js';
 import { ok, type ClientMethodSpec, type NodeMethodSpec } from './spec.js';
 
-/** Optional params of every update (sc_ws_api_jsonrpc.erl `offchain_update_params/0`). */
-const updateOptions = { block_hash: optional(blockHash), meta: optional(meta) };
 
-const contractCallParams = object({ contract_id: contractId, abi_version: version, amount, call_data: bytearray, ...updateOptions });
+const contractCallParams = object({ contract_id: contractId, abi_version: version, amount, call_data: bytearray, ...optionParams('callContract') });
 
 /** A contract call's outcome, as the node serialises it for clients (aect_call). */
 export const contractCall = object({
@@ -26,9 +25,9 @@ export type ContractCall = Infer<typeof contractCall>;
 const callsPruned = object({ action: literal('calls_pruned') });
 
 export const offChainClientMethods = {
-  'channels.update.new': { params: object({ from: accountId, to: accountId, amount, ...updateOptions }), result: ok },
+  'channels.update.new': { params: object({ from: accountId, to: accountId, amount, ...optionParams('transfer') }), result: ok },
   'channels.update.new_contract': {
-    params: object({ vm_version: version, abi_version: version, deposit: amount, code: bytearray, call_data: bytearray, ...updateOptions }),
+    params: object({ vm_version: version, abi_version: version, deposit: amount, code: bytearray, call_data: bytearray, ...optionParams('createContract') }),
     result: ok,
   },
   'channels.update.call_contract': { params: contractCallParams, result: ok },

@@ -43,6 +43,9 @@ export const queryClientMethods = {
   'channels.get.poi': { params: object({ accounts: optional(accounts), contracts: optional(contracts) }), result: poi },
 } as const satisfies Record<string, ClientMethodSpec>;
 
+/** What a query sent without an id is answered with (sc_ws_api_jsonrpc `reply/3`). */
 export const queryNodeMethods = {
+  'channels.get.balances.reply': { data: balances },
+  'channels.get.offchain_state.reply': { data: offChainState },
   'channels.get.poi.reply': { data: poi },
 } as const satisfies Record<string, NodeMethodSpec>;

@@ -4,29 +4,14 @@
  */
 import { abortCode, transaction } from '../fields.js';
 import { array, keyed, object, type Infer } from '../schema.js';
+import { REPLY_TAGS, SIGN_REQUESTS, type SignReplyMethod, type SignRequestMethod } from '../operations.js';
 import { offChainUpdate } from '../updates.js';
 import { ok, type ClientMethodSpec, type NodeMethodSpec } from './spec.js';
 
-/** Each sign request and the client method that answers it. */
-export const SIGN_REPLY_METHODS = {
-  'channels.sign.initiator_sign': 'channels.initiator_sign',
-  'channels.sign.responder_sign': 'channels.responder_sign',
-  'channels.sign.update': 'channels.update',
-  'channels.sign.update_ack': 'channels.update_ack',
-  'channels.sign.deposit_tx': 'channels.deposit_tx',
-  'channels.sign.deposit_ack': 'channels.deposit_ack',
-  'channels.sign.withdraw_tx': 'channels.withdraw_tx',
-  'channels.sign.withdraw_ack': 'channels.withdraw_ack',
-  'channels.sign.shutdown_sign': 'channels.shutdown_sign',
-  'channels.sign.shutdown_sign_ack': 'channels.shutdown_sign_ack',
-  'channels.sign.close_solo_sign': 'channels.close_solo_sign',
-  'channels.sign.slash_tx': 'channels.slash_sign',
-  'channels.sign.settle_sign': 'channels.settle_sign',
-  'channels.sign.snapshot_solo_tx': 'channels.snapshot_solo_sign',
-  'channels.sign.force_progress_tx': 'channels.force_progress_sign',
-} as const;
-export type SignRequestMethod = keyof typeof SIGN_REPLY_METHODS;
-export type SignReplyMethod = (typeof SIGN_REPLY_METHODS)[SignRequestMethod];
+/** Each sign request and the reply name clients send to it (of the names the node takes, `REPLY_TAGS`). */
+export const SIGN_REPLY_METHODS = Object.fromEntries(Object.entries(SIGN_REQUESTS).map(([method, r]) => [method, r.replies[0]])) as {
+  readonly [M in SignRequestMethod]: (typeof SIGN_REQUESTS)[M]['replies'][0];
+};
 
 /** `params.data` of every sign request; `updates` is empty for txs that change no balance. */
 export const signRequest = object({ signed_tx: transaction, updates: array(offChainUpdate) });
@@ -38,12 +23,13 @@ export type SignReply = Infer<typeof signReply>;
 
 const signReplySpec = { params: signReply, result: ok };
 
+/** Every reply name the node takes, each the same call. */
 export const signingClientMethods = Object.fromEntries(
-  Object.values(SIGN_REPLY_METHODS).map((m) => [m, signReplySpec]),
+  [...REPLY_TAGS.keys()].map((m) => [m, signReplySpec]),
 ) as { readonly [M in SignReplyMethod]: typeof signReplySpec } satisfies Record<string, ClientMethodSpec>;
 
 const signRequestSpec = { data: signRequest };
 
 export const signingNodeMethods = Object.fromEntries(
-  Object.keys(SIGN_REPLY_METHODS).map((m) => [m, signRequestSpec]),
+  Object.keys(SIGN_REQUESTS).map((m) => [m, signRequestSpec]),
 ) as { readonly [M in SignRequestMethod]: typeof signRequestSpec } satisfies Record<string, NodeMethodSpec>;
