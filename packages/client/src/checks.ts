@@ -6,27 +6,31 @@
  * (`applyUpdates` on its last co-signed state), never taken from the node.
  */
 import {
-  applyUpdates,
-  buildTx,
   bytesEqual,
-  channelIdFromCreateTx,
-  encode,
-  initialState,
-  poiHash,
+  effectMinimumFee,
+  onChainFee,
   rlpEncode,
   Tag,
+  txEffect,
   unpackTx,
   verifyTx,
+  type ChannelContext,
+  type EffectKind,
   type Encoded,
   type OffChainState,
   type OffChainUpdate as StateUpdate,
   type SignedTx,
+  type TxEffect,
   type UnsignedTx,
+  type Violation,
 } from '@ch/codec';
 import type { OffChainUpdate, SignRequestMethod } from '@ch/rpc';
 import { AbortCode } from './errors.js';
+import { DEFAULT_SIGN_POLICY, feeRefusal, policyRefusal, type Refusal, type SignPolicy } from './policy.js';
 import { SIGNED_TX, signedParts } from './signed-parts.js';
 import type { Role } from './signer.js';
+
+export { closeMutualPayout as closeMutualAmounts } from '@ch/codec';
 
 /** The channel as agreed when it was opened. */
 export interface ChannelTerms {
@@ -55,16 +59,39 @@ export interface ChannelView {
   readonly channelId: Encoded<'ch'> | undefined;
   /** The last co-signed state; undefined until the create tx is co-signed. */
   readonly latest: CoSignedState | undefined;
+  /** The node reported `can_slash`: a solo close of an older round is on chain. Unset: no. */
+  readonly canSlash?: boolean;
 }
 
-/** What this client asked the node for, when the request is its own. */
+/** On-chain options the caller gave its request; the signed tx must carry them (absent ones are the node's to pick). */
+export interface OnChainOptions {
+  readonly nonce?: bigint;
+  readonly fee?: bigint;
+  readonly gasPrice?: bigint;
+  /** Meta updates listed after a deposit or withdrawal. */
+  readonly meta?: readonly string[];
+}
+
+/** An on-chain operation of this client's: the tx it must be, and the options given. */
+export type OnChainExpectation =
+  | { readonly kind: 'deposit' | 'withdraw'; readonly amount: bigint; readonly options?: OnChainOptions }
+  | { readonly kind: 'shutdown' | 'close_solo' | 'snapshot_solo' | 'slash' | 'settle'; readonly options?: OnChainOptions };
+
+/**
+ * What this client asked the node for. `none`: its own request, with nothing more to compare (a
+ * contract update; the policy bounds the rest). `unrequested`: no operation of its own asked for
+ * this sign request; the policy alone decides.
+ */
 export type Expectation =
   | { readonly kind: 'update'; readonly updates: readonly StateUpdate[] }
-  | { readonly kind: 'deposit' | 'withdraw'; readonly amount: bigint }
-  | { readonly kind: 'none' };
+  | OnChainExpectation
+  | { readonly kind: 'none' }
+  | { readonly kind: 'unrequested' };
 
 export interface Checked {
   readonly inner: UnsignedTx;
+  /** What signing does, as the rule book computes it. */
+  readonly effect: TxEffect;
   /** The co-signed state this tx becomes once both have signed, for txs that set a new round. */
   readonly next?: CoSignedState;
   /** Set by the create tx: the channel it founds. */
@@ -150,11 +177,6 @@ const hasSignature = (signatures: readonly Uint8Array[], signature: Uint8Array):
 
 const allSigned = (signers: readonly Encoded<'ak'>[], accounts: readonly Encoded<'ak'>[]): boolean => accounts.every((a) => signers.includes(a));
 
-/** Whether two txs (signed or not) wrap the same transaction. */
-function sameInnerTx(a: UnsignedTx, b: UnsignedTx): boolean {
-  return buildTx(a) === buildTx(b);
-}
-
 /** The node's updates as the state module takes them; undefined for contract updates, which need a VM. */
 export function toStateUpdates(updates: readonly OffChainUpdate[]): StateUpdate[] | undefined {
   const out: StateUpdate[] = [];
@@ -198,9 +220,42 @@ export function sameUpdates(a: readonly StateUpdate[], b: readonly StateUpdate[]
   return a.length === b.length && a.every((u, i) => updateKey(u) === updateKey(b[i]!));
 }
 
+/** The rule book's violations as this client's abort codes. */
+const VIOLATION_CODES: { readonly [V in Violation]: AbortCode } = {
+  malformed_tx: AbortCode.MALFORMED_TX,
+  unsupported_tx: AbortCode.UNVERIFIABLE_UPDATES,
+  channel_not_open: AbortCode.UNEXPECTED_REQUEST,
+  wrong_channel: AbortCode.WRONG_CHANNEL,
+  wrong_round: AbortCode.WRONG_ROUND,
+  updates_mismatch: AbortCode.WRONG_UPDATES,
+  invalid_updates: AbortCode.INVALID_UPDATES,
+  wrong_state_hash: AbortCode.WRONG_STATE_HASH,
+  wrong_party: AbortCode.WRONG_PARTY,
+  wrong_payout: AbortCode.WRONG_AMOUNT,
+  wrong_payload: AbortCode.WRONG_PAYLOAD,
+  wrong_poi: AbortCode.WRONG_STATE_HASH,
+  wrong_terms: AbortCode.WRONG_AMOUNT,
+};
+
+/** The channel as the rule book takes it. */
+export function channelContext(view: ChannelView): ChannelContext {
+  const t = view.terms;
+  return {
+    networkId: view.networkId,
+    channelId: view.channelId,
+    initiatorId: t.initiatorId,
+    responderId: t.responderId,
+    channelReserve: t.channelReserve,
+    pushAmount: t.pushAmount,
+    last: view.latest,
+  };
+}
+
 /**
- * Checks a sign request: decodes it, then checks the kind, the peer's signature on its proposals,
- * and the contents of each kind of tx against the channel and what this client asked for.
+ * Checks a sign request: decodes it, checks its kind, has the rule book compute its effect on the
+ * last co-signed state (@ch/codec `txEffect`), checks the peer's signature on its proposals, then
+ * decides: the effect must be what this client asked for (`expected`, options included), or, for
+ * what it did not ask for in full, `policy` must allow it.
  */
 export function checkSignRequest(
   method: SignRequestMethod,
@@ -208,6 +263,7 @@ export function checkSignRequest(
   tx: Encoded<'tx'>,
   updates: readonly OffChainUpdate[],
   expected: Expectation,
+  policy: SignPolicy = DEFAULT_SIGN_POLICY,
 ): CheckResult {
   const { tag, fromPeer } = REQUESTS[method];
   let inner: UnsignedTx;
@@ -217,132 +273,82 @@ export function checkSignRequest(
     return refuse(AbortCode.MALFORMED_TX, `the tx does not decode: ${(e as Error).message}`);
   }
   if (inner.tag !== tag) return refuse(AbortCode.WRONG_TX_KIND, `${method} must carry tx tag ${tag}, got ${inner.tag}`);
-  if (inner.tag === Tag.ChannelCreateTx) return checkCreate(view, inner, tx, fromPeer);
-  if (view.channelId === undefined || view.latest === undefined) return refuse(AbortCode.UNEXPECTED_REQUEST, `${method} before the channel is open`);
-  if ('channelId' in inner && inner.channelId !== view.channelId) return refuse(AbortCode.WRONG_CHANNEL, `tx is for ${inner.channelId}, not ${view.channelId}`);
-  if (fromPeer && !signedBy(tx, view.networkId, [peerAccount(view)])) return refuse(AbortCode.MISSING_SIGNATURE, "the peer's proposal lacks its valid signature");
-  const latest = view.latest;
-  switch (inner.tag) {
-    case Tag.ChannelOffChainTx:
-      return checkNewRound(view, inner, tx, latest, updates, expected);
-    case Tag.ChannelDepositTx:
-    case Tag.ChannelWithdrawTx: {
-      const party = inner.tag === Tag.ChannelDepositTx ? inner.fromId : inner.toId;
-      const kind = inner.tag === Tag.ChannelDepositTx ? 'deposit' : 'withdraw';
-      if (party !== (fromPeer ? peerAccount(view) : myAccount(view))) return refuse(AbortCode.WRONG_PARTY, `${kind} by ${party}`);
-      if (expected.kind === kind && inner.amount !== expected.amount) return refuse(AbortCode.WRONG_AMOUNT, `${kind} of ${inner.amount}, asked for ${expected.amount}`);
-      const op = inner.tag === Tag.ChannelDepositTx ? 'OffChainDeposit' : 'OffChainWithdrawal';
-      const listed = toStateUpdates(updates);
-      const main = listed?.filter((u) => u.op !== 'OffChainMeta');
-      const matches = main?.length === 1 && main[0]!.op === op && 'amount' in main[0]! && main[0].amount === inner.amount;
-      if (!matches) return refuse(AbortCode.WRONG_UPDATES, `the updates do not list exactly the ${kind} of the tx`);
-      return checkNewRound(view, inner, tx, latest, updates, { kind: 'none' });
-    }
-    case Tag.ChannelCloseMutualTx:
-      return checkCloseMutual(view, inner, latest);
-    case Tag.ChannelCloseSoloTx:
-    case Tag.ChannelSlashTx:
-    case Tag.ChannelSnapshotSoloTx:
-      return checkSolo(view, inner, latest);
-    case Tag.ChannelSettleTx:
-      return inner.fromId === myAccount(view) ? { ok: true, value: { inner } } : refuse(AbortCode.WRONG_PARTY, `settle from ${inner.fromId}`);
-    default:
-      return refuse(AbortCode.UNVERIFIABLE_UPDATES, 'force progress runs a contract call, which this client cannot check');
+  if (inner.tag === Tag.ChannelCreateTx) {
+    const terms = termsRefusal(view.terms, inner);
+    if (terms) return refuse(terms.code, terms.reason);
+  } else if (view.channelId === undefined || view.latest === undefined) {
+    return refuse(AbortCode.UNEXPECTED_REQUEST, `${method} before the channel is open`);
   }
-}
-
-/** The create tx: the agreed parties, amounts, reserve, lock period, and the hash of the pushed initial state. */
-function checkCreate(view: ChannelView, inner: Extract<UnsignedTx, { tag: typeof Tag.ChannelCreateTx }>, tx: Encoded<'tx'>, fromPeer: boolean): CheckResult {
-  const t = view.terms;
-  if (inner.initiatorId !== t.initiatorId || inner.responderId !== t.responderId) return refuse(AbortCode.WRONG_PARTY, 'the create tx names other parties');
-  if (inner.initiatorAmount !== t.initiatorAmount || inner.responderAmount !== t.responderAmount) {
-    return refuse(AbortCode.WRONG_AMOUNT, `create tx amounts ${inner.initiatorAmount}/${inner.responderAmount}, agreed ${t.initiatorAmount}/${t.responderAmount}`);
-  }
-  if (inner.channelReserve !== t.channelReserve || inner.lockPeriod !== t.lockPeriod) return refuse(AbortCode.WRONG_AMOUNT, 'create tx reserve or lock period differ from the agreed ones');
-  const state = initialState({ initiator: t.initiatorId, responder: t.responderId, initiatorAmount: t.initiatorAmount, responderAmount: t.responderAmount, pushAmount: t.pushAmount });
-  if (inner.stateHash !== encode(state.stateHash(), 'st')) return refuse(AbortCode.WRONG_STATE_HASH, 'the create tx does not hash the agreed initial balances');
-  if (fromPeer && !signedBy(tx, view.networkId, [t.initiatorId])) return refuse(AbortCode.MISSING_SIGNATURE, "the create tx lacks the initiator's valid signature");
-  let channelId: Encoded<'ch'>;
-  try {
-    channelId = channelIdFromCreateTx(inner);
-  } catch (e) {
-    return refuse(AbortCode.MALFORMED_TX, (e as Error).message);
-  }
-  return { ok: true, value: { inner, channelId, next: { round: 1n, tx, state } } };
-}
-
-/** Any tx that sets the next round: round = last + 1, and the state hash we compute for its updates. */
-function checkNewRound(
-  view: ChannelView,
-  inner: UnsignedTx & { round: bigint; stateHash: Encoded<'st'> },
-  tx: Encoded<'tx'>,
-  latest: CoSignedState,
-  updates: readonly OffChainUpdate[],
-  expected: Expectation,
-): CheckResult {
-  const round = latest.round + 1n;
-  if (inner.round !== round) return refuse(AbortCode.WRONG_ROUND, `round ${inner.round}, expected ${round}`);
   const listed = toStateUpdates(updates);
   if (listed === undefined) return refuse(AbortCode.UNVERIFIABLE_UPDATES, 'contract updates need the VM to check');
-  if (expected.kind === 'update' && !sameUpdates(listed, expected.updates)) return refuse(AbortCode.WRONG_UPDATES, 'the updates are not the ones asked for');
-  let state: OffChainState;
-  try {
-    state = applyUpdates(latest.state, listed, view.terms.channelReserve);
-  } catch (e) {
-    return refuse(AbortCode.INVALID_UPDATES, (e as Error).message);
-  }
-  if (inner.stateHash !== encode(state.stateHash(), 'st')) return refuse(AbortCode.WRONG_STATE_HASH, `state hash ${inner.stateHash} is not that of the listed updates`);
-  return { ok: true, value: { inner, next: { round, tx, state } } };
+  const verdict = txEffect(inner, listed, channelContext(view));
+  if (!verdict.ok) return refuse(VIOLATION_CODES[verdict.violation], verdict.reason);
+  const { effect } = verdict;
+  // The create tx's proposer is the initiator, whatever our role.
+  const proposer = inner.tag === Tag.ChannelCreateTx ? view.terms.initiatorId : fromPeer ? peerAccount(view) : myAccount(view);
+  if (fromPeer && !signedBy(tx, view.networkId, [proposer])) return refuse(AbortCode.MISSING_SIGNATURE, `the proposal lacks the valid signature of ${proposer}`);
+  const refusal = decide(effect, listed, proposer, fromPeer ? { kind: 'unrequested' } : expected, policy, view);
+  if (refusal) return refuse(refusal.code, refusal.reason);
+  const next = NEW_ROUND_KINDS.has(effect.kind) ? { round: effect.round!, tx, state: effect.state! } : undefined;
+  return { ok: true, value: { inner, effect, ...(next && { next }), ...(effect.kind === 'create' && { channelId: effect.channelId }) } };
 }
+
+/** The txs whose co-signature makes a new co-signed state. */
+const NEW_ROUND_KINDS: ReadonlySet<EffectKind> = new Set(['create', 'offchain', 'deposit', 'withdraw']);
+
+/** The create tx carries the amounts and lock period agreed at the open (the rule book checks the parties, reserve and hash). */
+function termsRefusal(t: ChannelTerms, tx: Extract<UnsignedTx, { tag: typeof Tag.ChannelCreateTx }>): Refusal | undefined {
+  if (tx.initiatorAmount !== t.initiatorAmount || tx.responderAmount !== t.responderAmount) {
+    return { code: AbortCode.WRONG_AMOUNT, reason: `create tx amounts ${tx.initiatorAmount}/${tx.responderAmount}, agreed ${t.initiatorAmount}/${t.responderAmount}` };
+  }
+  if (tx.lockPeriod !== t.lockPeriod) return { code: AbortCode.WRONG_AMOUNT, reason: `create tx lock period ${tx.lockPeriod}, agreed ${t.lockPeriod}` };
+  return undefined;
+}
+
+/** What each on-chain expectation asks for. */
+const EXPECTED_KINDS: { readonly [K in OnChainExpectation['kind']]: EffectKind } = {
+  deposit: 'deposit',
+  withdraw: 'withdraw',
+  shutdown: 'close_mutual',
+  close_solo: 'close_solo',
+  snapshot_solo: 'snapshot_solo',
+  slash: 'slash',
+  settle: 'settle',
+};
 
 /**
- * aesc_fsm `pay_close_mutual_fee/3`: each side pays half the fee (the initiator the odd unit),
- * unless one side cannot, in which case the other covers what is left.
+ * The decision on a tx the rule book found sound: an on-chain tx is posted (and its fee paid) by
+ * its proposer; then it is what this client asked for, or the policy allows it.
  */
-export function closeMutualAmounts(fee: bigint, initiator: bigint, responder: bigint): [bigint, bigint] | undefined {
-  const ceil = (fee + 1n) / 2n;
-  const floor = fee / 2n;
-  if (initiator + responder < fee) return undefined;
-  if (initiator >= ceil && responder >= floor) return [initiator - ceil, responder - floor];
-  if (responder >= ceil && initiator >= floor) return [initiator - floor, responder - ceil];
-  return initiator > responder ? [initiator - fee + responder, 0n] : [0n, responder - fee + initiator];
+function decide(effect: TxEffect, listed: readonly StateUpdate[], proposer: Encoded<'ak'>, expected: Expectation, policy: SignPolicy, view: ChannelView): Refusal | undefined {
+  if (effect.from !== undefined && effect.from !== proposer) return { code: AbortCode.WRONG_PARTY, reason: `a ${effect.kind} tx from ${effect.from}, not ${proposer}` };
+  switch (expected.kind) {
+    case 'update':
+      return sameUpdates(listed, expected.updates) ? undefined : { code: AbortCode.WRONG_UPDATES, reason: 'the updates are not the ones asked for' };
+    case 'none':
+      return policyRefusal(policy, effect, { unrequested: false, canSlash: view.canSlash === true });
+    case 'unrequested':
+      return policyRefusal(policy, effect, { unrequested: true, canSlash: view.canSlash === true });
+    default:
+      if (EXPECTED_KINDS[expected.kind] !== effect.kind) return { code: AbortCode.WRONG_TX_KIND, reason: `a ${effect.kind} tx for a ${expected.kind}` };
+      if ((effect.tx.tag === Tag.ChannelDepositTx || effect.tx.tag === Tag.ChannelWithdrawTx) && 'amount' in expected && effect.tx.amount !== expected.amount) {
+        return { code: AbortCode.WRONG_AMOUNT, reason: `${expected.kind} of ${effect.tx.amount}, asked for ${expected.amount}` };
+      }
+      return optionsRefusal(effect, listed, expected.options ?? {}, policy);
+  }
 }
 
-function checkCloseMutual(view: ChannelView, inner: Extract<UnsignedTx, { tag: typeof Tag.ChannelCloseMutualTx }>, latest: CoSignedState): CheckResult {
-  const t = view.terms;
-  if (inner.fromId !== t.initiatorId && inner.fromId !== t.responderId) return refuse(AbortCode.WRONG_PARTY, `close from ${inner.fromId}`);
-  const i = latest.state.balanceOf(t.initiatorId) ?? 0n;
-  const r = latest.state.balanceOf(t.responderId) ?? 0n;
-  const expected = closeMutualAmounts(inner.fee, i, r);
-  if (expected === undefined || inner.initiatorAmountFinal !== expected[0] || inner.responderAmountFinal !== expected[1]) {
-    return refuse(AbortCode.WRONG_AMOUNT, `closing amounts ${inner.initiatorAmountFinal}/${inner.responderAmountFinal} do not match balances ${i}/${r} less the fee ${inner.fee}`);
+/** The tx carries the options the caller gave; a fee the caller left to the node is bounded by the policy. */
+function optionsRefusal(effect: TxEffect, listed: readonly StateUpdate[], options: OnChainOptions, policy: SignPolicy): Refusal | undefined {
+  if (options.nonce !== undefined && effect.nonce !== options.nonce) return { code: AbortCode.WRONG_OPTIONS, reason: `nonce ${effect.nonce}, asked for ${options.nonce}` };
+  if (options.meta !== undefined) {
+    const meta = listed.slice(1).map((u) => (u.op === 'OffChainMeta' ? u.data : undefined));
+    if (meta.length !== options.meta.length || meta.some((m, i) => m !== options.meta![i])) return { code: AbortCode.WRONG_OPTIONS, reason: 'the meta updates are not the ones asked for' };
   }
-  return { ok: true, value: { inner } };
-}
-
-/**
- * Close solo, slash and snapshot put a state on chain: it must be our last co-signed one. An
- * off-chain round goes in the payload; a state set on chain (create, deposit, withdraw) is meant by
- * an empty payload. The proof of inclusion must prove that same state.
- */
-function checkSolo(view: ChannelView, inner: Extract<UnsignedTx, { tag: 54 | 55 | 59 }>, latest: CoSignedState): CheckResult {
-  if (inner.fromId !== myAccount(view)) return refuse(AbortCode.WRONG_PARTY, `solo tx from ${inner.fromId}`);
-  const latestInner = unwrap(latest.tx).inner;
-  if (latestInner.tag === Tag.ChannelOffChainTx) {
-    if (inner.payload === null || !sameInnerTx(inner.payload.encodedTx, latestInner)) return refuse(AbortCode.WRONG_PAYLOAD, `the payload is not our last co-signed round ${latest.round}`);
-  } else if (inner.payload !== null) {
-    return refuse(AbortCode.WRONG_PAYLOAD, `our last state (round ${latest.round}) is on chain already; the payload must be empty`);
-  }
-  if (inner.tag !== Tag.ChannelSnapshotSoloTx) {
-    let hash: Uint8Array;
-    try {
-      hash = poiHash(inner.poi);
-    } catch (e) {
-      return refuse(AbortCode.MALFORMED_TX, `bad proof of inclusion: ${(e as Error).message}`);
-    }
-    if (encode(hash, 'st') !== encode(latest.state.stateHash(), 'st')) return refuse(AbortCode.WRONG_STATE_HASH, 'the proof of inclusion is not of our last co-signed state');
-  }
-  return { ok: true, value: { inner } };
+  if (options.fee === undefined && options.gasPrice === undefined) return feeRefusal(policy, effect);
+  // The node's fee rule on the caller's options; the gas price is given whenever the minimum is needed.
+  const fee = onChainFee(options, (gasPrice) => effectMinimumFee(effect, gasPrice) ?? 0n);
+  return effect.fee === fee ? undefined : { code: AbortCode.WRONG_OPTIONS, reason: `fee ${effect.fee}, the options ask for ${fee}` };
 }
 
 /**

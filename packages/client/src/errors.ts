@@ -141,5 +141,11 @@ export const AbortCode = {
   WRONG_PAYLOAD: 141,
   /** The store could not record the state this signature would complete, so it is not given. */
   STORE_FAILED: 142,
+  /** A fee this client's caller did not set is above what the sign policy allows (`SignPolicy.maxFeeFactor`). */
+  FEE_ABOVE_POLICY: 143,
+  /** The tx does not carry the on-chain options the caller gave (nonce, fee, gas price, meta). */
+  WRONG_OPTIONS: 144,
+  /** The tx names an account outside the channel (a delegate), or moves coins on chain of a party that did not propose it. */
+  FOREIGN_ACCOUNT: 145,
 } as const;
 export type AbortCode = (typeof AbortCode)[keyof typeof AbortCode];

@@ -3,7 +3,7 @@
  * (checks.ts); the context says what is being signed, so a signer can apply its own policy (amount
  * limits, asking a user, a hardware key) and refuse with an abort code the node relays to the peer.
  */
-import { signTx, type Encoded, type UnsignedTx } from '@ch/codec';
+import { signTx, type Encoded, type TxEffect, type UnsignedTx } from '@ch/codec';
 import type { OffChainUpdate, SignRequestMethod } from '@ch/rpc';
 
 export type Role = 'initiator' | 'responder';
@@ -21,6 +21,11 @@ export interface SignContext {
   readonly updates: readonly OffChainUpdate[];
   /** True for a tx this client asked for (its update, deposit, shutdown…); false for one the peer proposed. */
   readonly own: boolean;
+  /**
+   * What signing does, as the rule book computes it (@ch/codec `txEffect`): every account debited or
+   * credited on and off chain, the fee, nonce, round and resulting state, for a wallet to show.
+   */
+  readonly effect?: TxEffect;
 }
 
 /** The signed tx, or `{ abort: code }` (1..65535) to refuse. */
