@@ -246,7 +246,7 @@ export function channelContext(view: ChannelView): ChannelContext {
     initiatorId: t.initiatorId,
     responderId: t.responderId,
     channelReserve: t.channelReserve,
-    pushAmount: t.pushAmount,
+    opening: t,
     last: view.latest,
   };
 }
@@ -273,10 +273,7 @@ export function checkSignRequest(
     return refuse(AbortCode.MALFORMED_TX, `the tx does not decode: ${(e as Error).message}`);
   }
   if (inner.tag !== tag) return refuse(AbortCode.WRONG_TX_KIND, `${method} must carry tx tag ${tag}, got ${inner.tag}`);
-  if (inner.tag === Tag.ChannelCreateTx) {
-    const terms = termsRefusal(view.terms, inner);
-    if (terms) return refuse(terms.code, terms.reason);
-  } else if (view.channelId === undefined || view.latest === undefined) {
+  if (inner.tag !== Tag.ChannelCreateTx && (view.channelId === undefined || view.latest === undefined)) {
     return refuse(AbortCode.UNEXPECTED_REQUEST, `${method} before the channel is open`);
   }
   const listed = toStateUpdates(updates);
@@ -295,15 +292,6 @@ export function checkSignRequest(
 
 /** The txs whose co-signature makes a new co-signed state. */
 const NEW_ROUND_KINDS: ReadonlySet<EffectKind> = new Set(['create', 'offchain', 'deposit', 'withdraw']);
-
-/** The create tx carries the amounts and lock period agreed at the open (the rule book checks the parties, reserve and hash). */
-function termsRefusal(t: ChannelTerms, tx: Extract<UnsignedTx, { tag: typeof Tag.ChannelCreateTx }>): Refusal | undefined {
-  if (tx.initiatorAmount !== t.initiatorAmount || tx.responderAmount !== t.responderAmount) {
-    return { code: AbortCode.WRONG_AMOUNT, reason: `create tx amounts ${tx.initiatorAmount}/${tx.responderAmount}, agreed ${t.initiatorAmount}/${t.responderAmount}` };
-  }
-  if (tx.lockPeriod !== t.lockPeriod) return { code: AbortCode.WRONG_AMOUNT, reason: `create tx lock period ${tx.lockPeriod}, agreed ${t.lockPeriod}` };
-  return undefined;
-}
 
 /** What each on-chain expectation asks for. */
 const EXPECTED_KINDS: { readonly [K in OnChainExpectation['kind']]: EffectKind } = {

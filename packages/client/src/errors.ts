@@ -145,7 +145,7 @@ export const AbortCode = {
   FEE_ABOVE_POLICY: 143,
   /** The tx does not carry the on-chain options the caller gave (nonce, fee, gas price, meta). */
   WRONG_OPTIONS: 144,
-  /** The tx names an account outside the channel (a delegate), or moves coins on chain of a party that did not propose it. */
+  /** The tx names an account outside the channel as a delegate. */
   FOREIGN_ACCOUNT: 145,
 } as const;
 export type AbortCode = (typeof AbortCode)[keyof typeof AbortCode];

@@ -1,6 +1,7 @@
 /**
- * The create tx founds the channel: its parties and reserve are the channel's, its state hash is of
- * the initial balances (the pushed amount moved to the responder), its id follows from it.
+ * The create tx founds the channel: its parties, reserve, amounts and lock period are the agreed
+ * ones, its state hash is of the initial balances (the pushed amount moved to the responder), its
+ * id follows from it.
  */
 import { encode } from '../encoding.js';
 import { initialState } from '../state/offchain-state.js';
@@ -12,12 +13,16 @@ import { broken, Violation, type ChannelContext, type Verdict } from './verdict.
 export function judgeCreate(tx: ChannelCreateTx, ctx: ChannelContext): Verdict {
   if (tx.initiatorId !== ctx.initiatorId || tx.responderId !== ctx.responderId) return broken(Violation.WRONG_PARTY, 'the create tx names other parties');
   if (tx.channelReserve !== ctx.channelReserve) return broken(Violation.WRONG_TERMS, `reserve ${tx.channelReserve}, agreed ${ctx.channelReserve}`);
+  const agreed = ctx.opening;
+  if (agreed !== undefined && (tx.initiatorAmount !== agreed.initiatorAmount || tx.responderAmount !== agreed.responderAmount || tx.lockPeriod !== agreed.lockPeriod)) {
+    return broken(Violation.WRONG_TERMS, `amounts ${tx.initiatorAmount}/${tx.responderAmount}, lock period ${tx.lockPeriod}; agreed ${agreed.initiatorAmount}/${agreed.responderAmount}, ${agreed.lockPeriod}`);
+  }
   const state = initialState({
     initiator: tx.initiatorId,
     responder: tx.responderId,
     initiatorAmount: tx.initiatorAmount,
     responderAmount: tx.responderAmount,
-    pushAmount: ctx.pushAmount ?? 0n,
+    pushAmount: agreed?.pushAmount ?? 0n,
   });
   const stateHash = encode(state.stateHash(), 'st');
   if (tx.stateHash !== stateHash) return broken(Violation.WRONG_STATE_HASH, 'the create tx does not hash its initial balances');

@@ -14,6 +14,14 @@ export interface LastCoSigned {
   readonly state: OffChainState;
 }
 
+/** The amounts and lock period a create tx must carry, and what the initiator pushes to the responder. */
+export interface OpeningTerms {
+  readonly initiatorAmount: bigint;
+  readonly responderAmount: bigint;
+  readonly pushAmount: bigint;
+  readonly lockPeriod: bigint;
+}
+
 export interface ChannelContext {
   readonly networkId: string;
   /** Undefined until the create tx is known. */
@@ -21,8 +29,8 @@ export interface ChannelContext {
   readonly initiatorId: Encoded<'ak'>;
   readonly responderId: Encoded<'ak'>;
   readonly channelReserve: bigint;
-  /** What the initiator pushes to the responder in the initial state (create tx only). */
-  readonly pushAmount?: bigint;
+  /** What the parties agreed the create tx founds; unset, any amounts and lock period go. */
+  readonly opening?: OpeningTerms;
   /** Undefined until the create tx is co-signed. */
   readonly last: LastCoSigned | undefined;
 }
@@ -84,7 +92,7 @@ export const Violation = {
   WRONG_PAYLOAD: 'wrong_payload',
   /** A proof of inclusion of another state than the last co-signed one. */
   WRONG_POI: 'wrong_poi',
-  /** A create tx whose reserve or initial state is not the channel's. */
+  /** A create tx whose amounts, reserve or lock period are not the agreed ones. */
   WRONG_TERMS: 'wrong_terms',
 } as const;
 export type Violation = (typeof Violation)[keyof typeof Violation];

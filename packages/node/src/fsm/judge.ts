@@ -10,14 +10,14 @@ import type { ChannelFsm } from './fsm.js';
 /** The channel as an FSM knows it: its parties, reserve and the last co-signed state. */
 export function fsmContext(fsm: ChannelFsm): ChannelContext {
   const signed = fsm.channel.signed;
-  const { initiator, responder, channelReserve, pushAmount } = fsm.options;
+  const { initiator, responder, channelReserve, initiatorAmount, responderAmount, pushAmount, lockPeriod } = fsm.options;
   return {
     networkId: fsm.chain.networkId,
     channelId: fsm.channelId,
     initiatorId: initiator,
     responderId: responder,
     channelReserve,
-    pushAmount,
+    opening: { initiatorAmount, responderAmount, pushAmount, lockPeriod },
     last: signed && { round: signed.round, tx: signed.tx, state: fsm.channel.trees },
   };
 }
