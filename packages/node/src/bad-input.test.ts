@@ -8,13 +8,12 @@
  * source"). Inputs this node answered differently from the real one are tested at the end.
  */
 import { buildTx, encode, keyPairFromSecret, signTx, Tag, unpackTx, type Encoded, type KeyPair } from '@ch/codec';
-import { parseJson, stringifyJson, type JsonValue } from '@ch/rpc';
+import { CONTRACT_METHODS as CONTRACT_REQUESTS, parseJson, stringifyJson, type JsonValue } from '@ch/rpc';
 import { afterEach, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import type { ProfileName } from './profiles.js';
 import type { Json, TestClient } from './test-support/client.js';
 import { closeChannel, data, NETWORK_ID, openChannel, type OpenChannel } from './test-support/channel.js';
-import { CONTRACT_METHODS as CONTRACT_REQUESTS } from './ws/requests.js';
 
 const CATEGORIES = [
   'broken JSON',

@@ -180,3 +180,14 @@ export function operationTx(operation: OperationName): Tag | undefined {
   const op: OperationEntry = OPERATIONS[operation];
   return op.sign && SIGN_REQUESTS[op.sign].tx;
 }
+
+/** Calls that need the node's contract VM: the contract operations and the contract queries. */
+export const CONTRACT_METHODS: ReadonlySet<string> = new Set([
+  OPERATIONS.createContract.request,
+  OPERATIONS.callContract.request,
+  OPERATIONS.forceProgress.request,
+  'channels.dry_run.call_contract',
+  'channels.get.contract_call',
+  'channels.get.contract',
+  'channels.clean_contract_calls',
+]);

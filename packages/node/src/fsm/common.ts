@@ -4,7 +4,8 @@
  * conflict notices, queries, solo txs, and aborts of signing requests.
  */
 import { encodeCallStateTree, type Encoded, encodeStateTrees, poiFromState } from '@ch/codec';
-import type { CallResult, ChainEvent, ClientCall, FsmEvent, SignTag } from './events.js';
+import { abortableTags } from '@ch/rpc';
+import type { CallResult, ChainEvent, ClientCall, FsmEvent } from './events.js';
 import type { ChannelFsm } from './fsm.js';
 import { watchMinDepth } from './min-depth.js';
 import { isErrorMsg } from './peer-messages.js';
@@ -13,8 +14,8 @@ import { channelClosingOnChain, isOwnSnapshot, soloRequest } from './solo.js';
 import { TRANSITION_STATES, UNHANDLED } from './states.js';
 
 /** The signing requests a client may abort: its own (sign) and the peer's (ack), aesc_fsm.hrl. */
-const CANCEL_SIGN_TAGS: ReadonlySet<SignTag> = new Set(['update', 'deposit_tx', 'withdraw_tx', 'shutdown', 'snapshot_solo_tx', 'close_solo_tx', 'slash_tx', 'settle_tx']);
-const CANCEL_ACK_TAGS: ReadonlySet<SignTag> = new Set(['update_ack', 'deposit_created', 'withdraw_created', 'shutdown_ack']);
+const CANCEL_SIGN_TAGS: ReadonlySet<string> = abortableTags('sign');
+const CANCEL_ACK_TAGS: ReadonlySet<string> = abortableTags('ack');
 
 /** The tx type each min-depth watch is named by in `minimum_depth_achieved` (min_depth_op_type/1). */
 const WATCHED_TX_TYPES = { funding: 'channel_create_tx', deposit: 'channel_deposit_tx', withdraw: 'channel_withdraw_tx', closed: 'close', snapshot_solo: 'channel_snapshot_solo_tx' } as const;

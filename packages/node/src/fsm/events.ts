@@ -4,32 +4,19 @@
  * `request_signing_/6`; the WebSocket layer turns them into JSON-RPC notifications.
  */
 import type { Encoded, OffChainUpdate } from '@ch/codec';
+import type { ReplyTag, SignTag as CatalogueSignTag } from '@ch/rpc';
 import type { ChannelObject } from '../chain/index.js';
 import type { PeerMessage } from './peer-messages.js';
 import type { PeerEndpoint } from './link.js';
 
-/** Signing requests by the node's tag (aesc_fsm.hrl sign_tag()). */
-export type SignTag =
-  | 'create_tx'
-  | 'funding_created'
-  | 'update'
-  | 'update_ack'
-  | 'deposit_tx'
-  | 'deposit_created'
-  | 'withdraw_tx'
-  | 'withdraw_created'
-  | 'shutdown'
-  | 'shutdown_ack'
-  | 'snapshot_solo_tx'
-  | 'close_solo_tx'
-  | 'slash_tx'
-  | 'settle_tx';
+/** Signing requests by the node's tag (the catalogue's); force progress needs contracts, which this node does not run. */
+export type SignTag = Exclude<CatalogueSignTag, 'force_progress_tx'>;
 
 /**
- * Tags of sign replies the node names but never requests: `channels.snapshot_solo_tx` maps to
+ * Tags of sign replies this node names but never requests: `channels.snapshot_solo_tx` maps to
  * `snapshot_tx` (sc_ws_api_jsonrpc ?METHOD_TAG), and force progress needs contracts.
  */
-export type OtherSignTag = 'snapshot_tx' | 'force_progress_tx';
+export type OtherSignTag = Exclude<ReplyTag, SignTag>;
 
 /** Options a client may give an on-chain tx the FSM builds (sc_ws_api_jsonrpc `onchain_params/0`). */
 export interface OnChainOptions {

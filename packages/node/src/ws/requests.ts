@@ -4,7 +4,7 @@
  * then a call or cast to the FSM.
  */
 import { decode, type Encoded } from '@ch/codec';
-import { isValidAbortCode, type JsonValue } from '@ch/rpc';
+import { CONTRACT_METHODS, isValidAbortCode, OPERATIONS, REPLY_TAGS, type DataOf, type JsonValue, type SignReplyMethod } from '@ch/rpc';
 import type { CallError, ClientCall, OnChainOptions, OtherSignTag, SignTag, SoloRequest } from '../fsm/events.js';
 import type { ChannelFsm } from '../fsm/fsm.js';
 import type { Profile } from '../profiles.js';
@@ -24,62 +24,26 @@ export type ErrorReason =
   /** Methods this node does not implement. */
   | 'not_implemented';
 
+/** The notifications that answer a query sent without an id. */
+type QueryAnswer = 'channels.system.pong' | 'channels.get.balances.reply' | 'channels.get.offchain_state.reply' | 'channels.get.poi.reply';
+
 /** What a request comes to: nothing to say (a request with an id still gets "ok"), a result, or an error. */
 export type Outcome =
   | { kind: 'none' }
-  /** A result: the reply to a request, or the notification `method` for one without id. */
-  | { kind: 'result'; result: JsonValue; method: string }
+  /** A result: the reply to a request, or the notification `method` for one without id (typed as the client parses it). */
+  | { [M in QueryAnswer]: { kind: 'result'; result: DataOf<M>; method: M } }[QueryAnswer]
   | { kind: 'error'; reason: ErrorReason };
 
-/** Sign reply methods and the signing tag each answers (sc_ws_api_jsonrpc ?METHOD_TAG). */
-const SIGN_REPLIES: ReadonlyMap<string, SignTag | OtherSignTag> = new Map<string, SignTag | OtherSignTag>([
-  ['channels.initiator_sign', 'create_tx'],
-  ['channels.responder_sign', 'funding_created'],
-  ['channels.update', 'update'],
-  ['channels.update_ack', 'update_ack'],
-  ['channels.deposit_tx', 'deposit_tx'],
-  ['channels.deposit_ack', 'deposit_created'],
-  ['channels.withdraw_tx', 'withdraw_tx'],
-  ['channels.withdraw_ack', 'withdraw_created'],
-  ['channels.snapshot_solo_tx', 'snapshot_tx'],
-  ['channels.snapshot_solo_sign', 'snapshot_solo_tx'],
-  ['channels.shutdown_sign', 'shutdown'],
-  ['channels.shutdown_sign_ack', 'shutdown_ack'],
-  ['channels.close_solo_tx', 'close_solo_tx'],
-  ['channels.close_solo_sign', 'close_solo_tx'],
-  ['channels.slash_tx', 'slash_tx'],
-  ['channels.slash_sign', 'slash_tx'],
-  ['channels.settle_tx', 'settle_tx'],
-  ['channels.settle_sign', 'settle_tx'],
-  ['channels.force_progress_tx', 'force_progress_tx'],
-  ['channels.force_progress_sign', 'force_progress_tx'],
-]);
+/** The requests whose params are all optional on-chain tx options: the solo txs and the mutual close, each an FSM call of its name. */
+const SOLO_REQUESTS: ReadonlyMap<string, SoloRequest> = new Map(
+  (['shutdown', 'closeSolo', 'snapshot', 'slash', 'settle'] as const).map((name) => {
+    const method = OPERATIONS[name].request;
+    return [method, method.slice('channels.'.length) as SoloRequest];
+  }),
+);
 
-/** Methods that need a contract VM, which this node does not have. */
-export const CONTRACT_METHODS: ReadonlySet<string> = new Set([
-  'channels.update.new_contract',
-  'channels.update.call_contract',
-  'channels.dry_run.call_contract',
-  'channels.get.contract_call',
-  'channels.get.contract',
-  'channels.clean_contract_calls',
-  'channels.force_progress',
-]);
-
-/** The solo (and shutdown) requests, whose params are all optional on-chain tx options. */
-const SOLO_REQUESTS: ReadonlyMap<string, SoloRequest> = new Map<string, SoloRequest>([
-  ['channels.shutdown', 'shutdown'],
-  ['channels.close_solo', 'close_solo'],
-  ['channels.snapshot_solo', 'snapshot_solo'],
-  ['channels.slash', 'slash'],
-  ['channels.settle', 'settle'],
-]);
-
-const ON_CHAIN_OPTIONS = [
-  ['fee', 'fee'],
-  ['gas_price', 'gasPrice'],
-  ['nonce', 'nonce'],
-] as const;
+/** The catalogue's on-chain options (`onchain_params/0`, the same for every on-chain operation) and the tx option each sets. */
+const ON_CHAIN_OPTIONS: { readonly [O in (typeof OPERATIONS.closeSolo.options)[number]]: keyof OnChainOptions } = { nonce: 'nonce', fee: 'fee', gas_price: 'gasPrice' };
 
 type Params = { readonly [key: string]: JsonValue };
 
@@ -101,7 +65,7 @@ function integerParam(v: JsonValue): bigint | undefined {
 /** check_optional_params/2 over fee, gas_price and nonce; a value it cannot read is an error the node has no code for. */
 function onChainOptions(params: Params): OnChainOptions | undefined {
   const opts: { -readonly [K in keyof OnChainOptions]: bigint } = {};
-  for (const [key, field] of ON_CHAIN_OPTIONS) {
+  for (const [key, field] of Object.entries(ON_CHAIN_OPTIONS)) {
     const v = params[key];
     if (v === undefined) continue;
     const n = integerParam(v);
@@ -158,7 +122,7 @@ export async function processRequest(req: Params, fsm: ChannelFsm, profile: Prof
   const params = req.params;
   if (!isObject(params)) return error('unhandled');
 
-  const signTag = SIGN_REPLIES.get(method);
+  const signTag = REPLY_TAGS.get(method as SignReplyMethod);
   if (signTag !== undefined) return signReply(params, signTag, fsm, profile);
 
   switch (method) {

@@ -5,7 +5,7 @@
  * reports included, until it is answered.
  */
 import type { Encoded } from '@ch/codec';
-import { errorReply, JsonRpcErrorCode, DataCode, parseJson, stringifyJson, type JsonValue, type NodeErrorReply } from '@ch/rpc';
+import { errorReply, JsonRpcErrorCode, DataCode, nodeNotification, parseJson, stringifyJson, type JsonValue, type NodeErrorReply, type NodeMessage, type NodeNotification } from '@ch/rpc';
 import type { ClientPort, ClientReport } from '../fsm/events.js';
 import type { ChannelFsm } from '../fsm/fsm.js';
 import type { Profile } from '../profiles.js';
@@ -21,6 +21,9 @@ export interface ClientSocket {
 type Work = { kind: 'text'; text: string } | { kind: 'report'; report: ClientReport } | { kind: 'close' };
 
 type Request = { readonly [key: string]: JsonValue };
+
+/** What the session writes: the node's typed messages, and replies echoing what the client sent. */
+type Outgoing = NodeMessage | NodeNotification | JsonValue;
 
 /** sc_ws_api_jsonrpc `unpack/1`: a JSON-RPC 2.0 call has `jsonrpc` and a `method`. */
 function isCall(msg: JsonValue): msg is Request {
@@ -135,7 +138,7 @@ export class ClientSession implements ClientPort {
     const batch = Array.isArray(msg) ? msg : [msg];
     // So is JSON that is not a JSON-RPC 2.0 call, or a batch with one such element (unpack/1 throws decode_error).
     if (!batch.every(isCall)) return;
-    const answers: JsonValue[] = [];
+    const answers: Outgoing[] = [];
     for (const req of batch as Request[]) {
       const answer = await this.#answer(req, fsm);
       if (answer !== undefined) answers.push(answer);
@@ -145,7 +148,7 @@ export class ClientSession implements ClientPort {
   }
 
   /** What the node says to one call, if anything beyond a possible "ok". */
-  async #answer(req: Request, fsm: ChannelFsm): Promise<JsonValue | undefined> {
+  async #answer(req: Request, fsm: ChannelFsm): Promise<Outgoing | undefined> {
     let outcome: Outcome;
     try {
       outcome = await processRequest(req, fsm, this.profile);
@@ -158,9 +161,9 @@ export class ClientSession implements ClientPort {
       case 'none':
         return undefined;
       case 'result':
-        return id !== undefined ? this.#result(id, outcome.result) : { jsonrpc: '2.0', method: outcome.method, params: { channel_id: this.#channelId, data: outcome.result }, version: 1 };
+        return id !== undefined ? this.#result(id, outcome.result as JsonValue) : nodeNotification(outcome.method, this.#channelId, outcome.result);
       case 'error':
-        return this.#errorReply(outcome.reason, req, id ?? null) as unknown as JsonValue;
+        return this.#errorReply(outcome.reason, req, id ?? null);
     }
   }
 
@@ -180,7 +183,7 @@ export class ClientSession implements ClientPort {
     return { channel_id: this.#channelId, id, jsonrpc: '2.0', result, version: 1 };
   }
 
-  #send(value: JsonValue | NodeErrorReply): void {
+  #send(value: Outgoing | readonly Outgoing[]): void {
     if (this.#closed) return;
     let text: string;
     try {
