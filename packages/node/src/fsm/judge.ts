@@ -24,12 +24,19 @@ export function fsmContext(fsm: ChannelFsm): ChannelContext {
 
 export type NodeVerdict = { readonly ok: true; readonly effect: TxEffect } | { readonly ok: false; readonly error: string };
 
+/** What a tx must be besides sound: its kind, who posts it (when the node checks that), who signed it already. */
+export interface Expected {
+  readonly kind: EffectKind;
+  readonly origin?: Encoded<'ak'>;
+  readonly signers: readonly Encoded<'ak'>[];
+}
+
 /**
- * `tx` (signed or not) as a tx of `kind` on `ctx`, signed by every one of `signers` under the
- * channel's network. The error names the first rule broken (`bad_tx_serialization`, `not_<kind>_tx`,
- * a rule-book violation, or `bad_signature`).
+ * `tx` (signed or not) as `expected` on `ctx`, its signatures under the channel's network. The
+ * error names the first rule broken (`bad_tx_serialization`, a rule-book violation, `not_<kind>_tx`,
+ * `wrong_origin` or `bad_signature`).
  */
-export function judgeChannelTx(ctx: ChannelContext, kind: EffectKind, tx: Encoded<'tx'>, updates: readonly OffChainUpdate[], signers: readonly Encoded<'ak'>[]): NodeVerdict {
+export function judgeChannelTx(ctx: ChannelContext, expected: Expected, tx: Encoded<'tx'>, updates: readonly OffChainUpdate[]): NodeVerdict {
   let verdict;
   try {
     verdict = txEffect(innerTx(tx), updates, ctx);
@@ -37,7 +44,9 @@ export function judgeChannelTx(ctx: ChannelContext, kind: EffectKind, tx: Encode
     return { ok: false, error: 'bad_tx_serialization' };
   }
   if (!verdict.ok) return { ok: false, error: verdict.violation };
+  const { kind, origin, signers } = expected;
   if (verdict.effect.kind !== kind) return { ok: false, error: `not_${kind}_tx` };
+  if (origin !== undefined && verdict.effect.from !== origin) return { ok: false, error: 'wrong_origin' };
   if (!signedByAll(tx, ctx.networkId, signers)) return { ok: false, error: 'bad_signature' };
   return verdict;
 }

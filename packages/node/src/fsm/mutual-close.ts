@@ -57,10 +57,11 @@ export function shutdownReceived(fsm: ChannelFsm, msg: SignedTxMsg): void {
 /** The rule book's verdict (judge.ts), then the node's own: the very tx it would build with the peer's nonce and fee (fake_close_mutual_tx/3). */
 function validShutdown(fsm: ChannelFsm, msg: SignedTxMsg): boolean {
   if (msg.channelId !== fsm.channelId) return false;
-  const verdict = judgeChannelTx(fsmContext(fsm), 'close_mutual', msg.tx, [], [fsm.otherAccount]);
-  if (!verdict.ok || verdict.effect.from !== fsm.otherAccount) return false;
+  const other = fsm.otherAccount;
+  const verdict = judgeChannelTx(fsmContext(fsm), { kind: 'close_mutual', origin: other, signers: [other] }, msg.tx, []);
+  if (!verdict.ok) return false;
   try {
-    const expected = closeTx(fsm, fsm.otherAccount, { fee: verdict.effect.fee, nonce: verdict.effect.nonce! });
+    const expected = closeTx(fsm, other, { fee: verdict.effect.fee, nonce: verdict.effect.nonce! });
     return unexpectedTx(msg.tx, expected) === undefined;
   } catch {
     return false;

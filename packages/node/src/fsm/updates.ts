@@ -100,7 +100,7 @@ export function peerProposal(fsm: ChannelFsm, type: SignedTxMsgType, msg: Signed
 /** check_update_msg/2 and kin: the rule book's verdict on the peer's tx (judge.ts), signed by the peer; the state it leads to. */
 function checkProposal(fsm: ChannelFsm, tag: ExchangeTag, msg: SignedTxMsg): OffChainState | undefined {
   if (msg.channelId !== fsm.channelId) return undefined;
-  const verdict = judgeChannelTx(fsmContext(fsm), EXCHANGES[tag].kind, msg.tx, msg.updates, [fsm.otherAccount]);
+  const verdict = judgeChannelTx(fsmContext(fsm), { kind: EXCHANGES[tag].kind, signers: [fsm.otherAccount] }, msg.tx, msg.updates);
   return verdict.ok ? verdict.effect.state : undefined;
 }
 
