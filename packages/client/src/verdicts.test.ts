@@ -25,7 +25,7 @@ import {
   type Encoded,
   type KeyPair,
   type OffChainState,
-  type OffChainUpdate,
+  type OffChainUpdate as StateUpdate,
   type PricedTx,
   type SignedTx,
   type UnsignedTx,
@@ -35,6 +35,9 @@ import type { SignRequestMethod } from '@ch/rpc';
 import { describe, expect, test } from 'vitest';
 import { checkSignRequest, type ChannelTerms, type ChannelView, type CheckResult, type CoSignedState } from './checks.js';
 import { AbortCode } from './errors.js';
+
+/** The updates a client can check without a VM. */
+type OffChainUpdate = Exclude<StateUpdate, { op: 'OffChainNewContract' | 'OffChainCallContract' }>;
 
 const NET = 'agreement_testnet';
 const key = (n: number): KeyPair => keyPairFromSecret(new Uint8Array(32).fill(n));
@@ -297,5 +300,81 @@ describe('client and node verdicts agree', () => {
     console.log(`${RUNS} mutated txs: both accept ${tally.bothAccept}, both refuse ${tally.bothRefuse}, refused by the client's policy alone ${tally.policyOnly}`);
     expect(tally.bothAccept + tally.bothRefuse + tally.policyOnly).toBe(RUNS);
     expect(tally.bothAccept).toBeGreaterThan(0);
+  });
+});
+
+describe("the client's decision beyond the rule book", () => {
+  const caseOf = (kind: EffectKind, last = LASTS[1]): Case => HONEST.find((c) => c.kind === kind && (kind === 'create' || c.last === last))!;
+  const requestOf = (c: Case, change: Record<string, unknown> = {}, signers = c.signed ? [c.proposer] : []) => sign(wrap({ ...c.tx, ...change } as UnsignedTx), signers);
+  const check = (c: Case, tx: Encoded<'tx'>, expected: Parameters<typeof checkSignRequest>[4], view: Partial<ChannelView> = {}, updates = c.updates) =>
+    checkSignRequest(c.method, { ...viewOf(c), ...view }, tx, updates, expected);
+
+  test('a withdrawal paying the peer on chain while its update debits us: the updates do not fit the tx', () => {
+    const c = caseOf('withdraw');
+    const updates: OffChainUpdate[] = [{ op: 'OffChainWithdrawal', to: r.publicKey, amount: 3_000_000_000_000n }];
+    const stateHash = hashOf(applyUpdates(c.last!.state, updates, TERMS.channelReserve));
+    expect(check(c, requestOf(c, { stateHash }), { kind: 'none' }, {}, updates)).toMatchObject({ ok: false, code: AbortCode.WRONG_UPDATES });
+  });
+
+  test("the peer's proposal, fees at and above 5× the minimum; a mutual close whose fee is the whole channel", () => {
+    const c = caseOf('deposit');
+    const fee = (c.tx as { fee: bigint }).fee;
+    expect(check(c, requestOf(c, { fee: fee * 5n }), { kind: 'none' }).ok).toBe(true);
+    expect(check(c, requestOf(c, { fee: fee * 5n + 1n }), { kind: 'none' })).toMatchObject({ ok: false, code: AbortCode.FEE_ABOVE_POLICY });
+    const close = caseOf('close_mutual');
+    const [bi, br] = balances(close.last!.state);
+    const all = check(close, requestOf(close, { fee: bi + br, initiatorAmountFinal: 0n, responderAmountFinal: 0n }), { kind: 'none' });
+    expect(all).toMatchObject({ ok: false, code: AbortCode.FEE_ABOVE_POLICY });
+  });
+
+  test('an unrequested slash only once the node reported can_slash; other unrequested solo txs never', () => {
+    const slash = caseOf('slash');
+    expect(check(slash, requestOf(slash), { kind: 'unrequested' })).toMatchObject({ ok: false, code: AbortCode.UNEXPECTED_REQUEST });
+    expect(check(slash, requestOf(slash), { kind: 'unrequested' }, { canSlash: true }).ok).toBe(true);
+    for (const kind of ['close_solo', 'snapshot_solo', 'settle'] as const) {
+      const c = caseOf(kind);
+      expect(check(c, requestOf(c), { kind: 'unrequested' }, { canSlash: true })).toMatchObject({ ok: false, code: AbortCode.UNEXPECTED_REQUEST });
+      expect(check(c, requestOf(c), { kind }).ok).toBe(true);
+    }
+  });
+
+  test('a create tx naming a delegate', () => {
+    const c = caseOf('create');
+    expect(check(c, requestOf(c, { initiatorDelegateIds: [stranger.publicKey] }), { kind: 'none' })).toMatchObject({ ok: false, code: AbortCode.FOREIGN_ACCOUNT });
+  });
+
+  test("our own on-chain request: the amount, nonce, fee, gas price and meta the caller gave", () => {
+    const c = { ...caseOf('deposit'), proposer: r, signed: false, method: 'channels.sign.deposit_tx' as const };
+    const updates: OffChainUpdate[] = [{ op: 'OffChainDeposit', from: r.publicKey, amount: 5_000_000_000_000n }, { op: 'OffChainMeta', data: 'note' }];
+    const base = { ...c.tx, fromId: r.publicKey, stateHash: hashOf(applyUpdates(c.last!.state, updates, TERMS.channelReserve)) } as PricedTx;
+    const minimum = minimumFee(base);
+    const at = (change: Record<string, unknown>) => sign(wrap({ ...base, fee: minimum, ...change } as UnsignedTx), []);
+    const own = (options: object, change: Record<string, unknown> = {}, amount = 5_000_000_000_000n) => check(c, at(change), { kind: 'deposit', amount, options }, {}, updates);
+    expect(own({}).ok).toBe(true);
+    expect(own({}, {}, 10n)).toMatchObject({ ok: false, code: AbortCode.WRONG_AMOUNT });
+    expect(own({ nonce: 7n, meta: ['note'] }).ok).toBe(true);
+    expect(own({ nonce: 8n })).toMatchObject({ ok: false, code: AbortCode.WRONG_OPTIONS });
+    expect(own({ meta: ['other'] })).toMatchObject({ ok: false, code: AbortCode.WRONG_OPTIONS });
+    // The node's fee rule: a fee alone as given; with a gas price the larger; a gas price alone the minimum at it.
+    expect(own({ fee: 20_000n }, { fee: 20_000n }).ok).toBe(true);
+    expect(own({ fee: 20_000n }, { fee: 10n ** 21n })).toMatchObject({ ok: false, code: AbortCode.WRONG_OPTIONS });
+    expect(own({ fee: 20_000n, gasPrice: 1_000_000_000n }, { fee: minimum }).ok).toBe(true);
+    expect(own({ fee: minimum * 3n, gasPrice: 1_000_000_000n }, { fee: minimum * 3n }).ok).toBe(true);
+    expect(own({ gasPrice: 2_000_000_000n }, { fee: minimumFee(base, 2_000_000_000n) }).ok).toBe(true);
+    expect(own({ gasPrice: 2_000_000_000n })).toMatchObject({ ok: false, code: AbortCode.WRONG_OPTIONS });
+    // No fee given: bounded by the policy.
+    expect(own({}, { fee: 10n ** 21n })).toMatchObject({ ok: false, code: AbortCode.FEE_ABOVE_POLICY });
+  });
+
+  test('the effect lists every account moved on and off chain', () => {
+    const c = caseOf('deposit');
+    const result = check(c, requestOf(c), { kind: 'none' });
+    expect(result.ok && result.value.effect).toMatchObject({
+      kind: 'deposit',
+      from: i.publicKey,
+      onChain: [{ account: i.publicKey, amount: -(5_000_000_000_000n + (c.tx as { fee: bigint }).fee) }],
+      offChain: [{ account: i.publicKey, amount: 5_000_000_000_000n }],
+      round: 6n,
+    });
   });
 });
