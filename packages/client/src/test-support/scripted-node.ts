@@ -3,7 +3,8 @@
  * 127.0.0.1 that hands each connection to a script. The script reads what the client sends and
  * sends whatever it likes, in the node's message shapes (@ch/rpc builders), signing as the peer.
  */
-import { buildTx, channelIdFromCreateTx, encode, generateKeyPair, initialState, signTx, Tag, unpackTx, type Encoded, type KeyPair, type OffChainState } from '@ch/codec';
+import { buildTx, channelIdFromCreateTx, encode, generateKeyPair, initialState, signTx, Tag, unpackTx, type Encoded, type KeyPair, type ChannelCreateTx, type OffChainState, type UnsignedTx } from '@ch/codec';
+import { fee } from '@ch/node';
 import { nodeNotification, parseJson, stringifyJson, type JsonValue, type NodeMethod, type DataOf } from '@ch/rpc';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { Channel } from '../channel.js';
@@ -91,71 +92,99 @@ export function unsigned(tx: Parameters<typeof buildTx>[0] & { tag: Exclude<Tag,
   return buildTx({ tag: Tag.SignedTx, version: 1, signatures: [], encodedTx: tx as never });
 }
 
+/** `tx` unsigned, with `forgedFee` or else the fee @ch/node puts in when the client names none. */
+export function priced(tx: UnsignedTx & { fee: bigint }, forgedFee?: bigint): Encoded<'tx'> {
+  return unsigned({ ...tx, fee: forgedFee ?? fee(tx) } as never);
+}
+
 export interface ScriptedChannel {
   readonly channelId: Encoded<'ch'>;
   readonly createTx: Encoded<'tx'>;
   readonly state: OffChainState;
 }
 
-/** The unsigned create tx of the seed's channel between `i` and `r`, and the state it founds. */
-export function seedCreateTx(i: KeyPair, r: KeyPair): { state: OffChainState; create: Encoded<'tx'> } {
+/** What a forged create tx changes of the seed's. */
+export interface CreateForgery {
+  readonly fee?: bigint;
+  readonly responderId?: Encoded<'ak'>;
+  readonly initiatorAmount?: bigint;
+  readonly delegateIds?: readonly Encoded<'ak'>[];
+}
+
+/**
+ * The unsigned create tx of the seed's channel between `i` and `r`, with the fee @ch/node puts in
+ * when none is given, and the state it founds; `forge` bends it.
+ */
+export function seedCreateTx(i: KeyPair, r: KeyPair, forge: CreateForgery = {}): { state: OffChainState; create: Encoded<'tx'> } {
   const state = initialState({ initiator: i.publicKey, responder: r.publicKey, ...SEED_TERMS });
-  const create = unsigned({
+  const tx: ChannelCreateTx = {
     tag: Tag.ChannelCreateTx,
     version: 1,
     initiatorId: i.publicKey,
-    initiatorAmount: SEED_TERMS.initiatorAmount,
-    responderId: r.publicKey,
+    initiatorAmount: forge.initiatorAmount ?? SEED_TERMS.initiatorAmount,
+    responderId: forge.responderId ?? r.publicKey,
     responderAmount: SEED_TERMS.responderAmount,
     channelReserve: SEED_TERMS.channelReserve,
     lockPeriod: SEED_TERMS.lockPeriod,
     ttl: 0n,
-    fee: 17_640_000_000_000n,
-    delegateIds: [],
+    fee: 0n,
+    delegateIds: [...(forge.delegateIds ?? [])],
     stateHash: encode(state.stateHash(), 'st'),
     nonce: 1n,
-  });
-  return { state, create };
+  };
+  return { state, create: priced(tx, forge.fee) };
 }
 
-/**
- * Plays the node's side of opening the seed's channel with an initiator client: the create tx to
- * sign, then `open` and the co-signed create tx (co-signed here with the responder's key).
- */
-export async function scriptOpen(conn: ScriptedConnection, i: KeyPair, r: KeyPair): Promise<ScriptedChannel> {
-  const { state, create } = seedCreateTx(i, r);
+/** Plays the node's side of an opening up to the create tx to sign: the initiator client's answer to `create`. */
+export async function offerCreate(conn: ScriptedConnection, create: Encoded<'tx'>): Promise<Json> {
   conn.notify('channels.info', { event: 'fsm_up', fsm_id: encode(new Uint8Array(32).fill(7), 'ba') });
   conn.notify('channels.info', { event: 'channel_accept' });
   conn.notify('channels.sign.initiator_sign', { signed_tx: create, updates: [] });
-  const signed = await conn.nextMethod('channels.initiator_sign');
+  return conn.nextMethod('channels.initiator_sign');
+}
+
+/**
+ * Plays the node's side of opening a channel with an initiator client (by default the seed's):
+ * the create tx to sign, then `open` and the co-signed create tx (co-signed here with the
+ * responder's key).
+ */
+export async function scriptOpen(conn: ScriptedConnection, i: KeyPair, r: KeyPair, founding = seedCreateTx(i, r)): Promise<ScriptedChannel> {
+  const signed = await offerCreate(conn, founding.create);
   conn.reply(signed, 'ok');
   const createTx = signTx((signed.params as Json).signed_tx as Encoded<'tx'>, r.secretKey, NETWORK_ID);
   const channelId = channelIdFromCreateTx(unpackTx(createTx));
   conn.channelId = channelId;
   conn.notify('channels.info', { event: 'open' });
   conn.notify('channels.update', { state: createTx });
-  return { channelId, createTx, state };
+  return { channelId, createTx, state: founding.state };
 }
 
-export interface ScriptedSession {
+/** A scripted node and an initiator client connected to it, the seed's channel not yet opened. */
+export interface ScriptedConnect {
   readonly node: ScriptedNode;
   readonly conn: ScriptedConnection;
+  /** Still connecting: `opened` settles once the script opens the channel (or fails to). */
   readonly channel: Channel;
-  readonly opened: ScriptedChannel;
   readonly i: KeyPair;
   readonly r: KeyPair;
   close(): Promise<void>;
 }
 
-/** A scripted node and an initiator client that opened the seed's channel on it. */
-export async function openScripted(options: Partial<OpenOptions> & { keys?: { i?: KeyPair; r?: KeyPair } } = {}): Promise<ScriptedSession> {
+export interface ScriptedSession extends ScriptedConnect {
+  readonly opened: ScriptedChannel;
+}
+
+export type ScriptedOptions = Partial<OpenOptions> & { keys?: { i?: KeyPair; r?: KeyPair } };
+
+/** A scripted node and an initiator client that connected to it to open the seed's channel. */
+export async function connectScripted(options: ScriptedOptions = {}): Promise<ScriptedConnect> {
   const { keys = {}, ...open } = options;
   const i = keys.i ?? generateKeyPair();
   const r = keys.r ?? generateKeyPair();
   let connected!: (c: ScriptedConnection) => void;
   const connection = new Promise<ScriptedConnection>((resolve) => (connected = resolve));
   const node = await startScriptedNode((c) => connected(c));
-  const opening = Channel.open({
+  const channel = Channel.connect({
     url: node.url,
     role: 'initiator',
     networkId: NETWORK_ID,
@@ -168,13 +197,10 @@ export async function openScripted(options: Partial<OpenOptions> & { keys?: { i?
     timeouts: { open: 5000, update: 5000, ...open.timeouts },
   });
   const conn = await connection;
-  const opened = await scriptOpen(conn, i, r);
-  const channel = await opening;
   return {
     node,
     conn,
     channel,
-    opened,
     i,
     r,
     async close() {
@@ -182,4 +208,12 @@ export async function openScripted(options: Partial<OpenOptions> & { keys?: { i?
       await node.stop();
     },
   };
+}
+
+/** A scripted node and an initiator client that opened the seed's channel on it. */
+export async function openScripted(options: ScriptedOptions = {}): Promise<ScriptedSession> {
+  const connected = await connectScripted(options);
+  const opened = await scriptOpen(connected.conn, connected.i, connected.r);
+  await connected.channel.opened;
+  return { ...connected, opened };
 }
