@@ -1,10 +1,8 @@
 /** Which transcripts the client cannot take part in, and why. */
 import { asBytes, decodeInt, rlpDecode, Tag } from '@ch/codec';
+import { CONTRACT_METHODS } from '@ch/rpc';
 import { signedParts } from './signed-tx.js';
 import { isMessage, methodOf, prefixed, type Transcript } from './transcript.js';
-
-/** Off-chain contract updates: the state they lead to needs the node's VM, and the client refuses to sign them (abort code 135). */
-const CONTRACT_METHODS = new Set(['channels.update.new_contract', 'channels.update.call_contract', 'channels.force_progress', 'channels.dry_run.call_contract']);
 
 function innerTag(tx: string): number | undefined {
   try {
@@ -18,6 +16,7 @@ function innerTag(tx: string): number | undefined {
 /** Undefined if the transcript is to be replayed, else the reason to skip it. */
 export function classify(transcript: Transcript): string | undefined {
   const messages = transcript.steps.filter(isMessage);
+  // Contract calls: the state they lead to needs the node's VM, and the client refuses to sign them (abort code 135).
   const contract = messages.find((s) => CONTRACT_METHODS.has(methodOf(s) ?? ''));
   if (contract) {
     return `contract updates (${methodOf(contract)} at step ${contract.index}): their state needs the node's VM, which the client does not run, so it refuses to sign them`;

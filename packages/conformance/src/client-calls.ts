@@ -6,7 +6,7 @@
  */
 import type { Channel } from '@ch/client';
 import type { Encoded } from '@ch/codec';
-import type { JsonValue } from '@ch/rpc';
+import { OPERATIONS, type JsonValue, type OperationName } from '@ch/rpc';
 import type { Json } from './transcript.js';
 
 type Call = () => Promise<unknown>;
@@ -28,16 +28,11 @@ function amountCall(params: Json, call: (amount: bigint, options: { fee?: bigint
   return isAmount(amount) && fee ? () => call(BigInt(amount), fee) : undefined;
 }
 
-const API_METHODS = new Set([
-  'channels.update.new',
-  'channels.deposit',
-  'channels.withdraw',
-  'channels.shutdown',
-  'channels.close_solo',
-  'channels.slash',
-  'channels.settle',
-  'channels.snapshot_solo',
-  'channels.leave',
+/** The operations that take nothing but their options, by the name of their `Channel` call. */
+const OPTIONS_ONLY = ['shutdown', 'closeSolo', 'slash', 'settle', 'snapshot'] as const satisfies readonly OperationName[];
+
+const API_METHODS: ReadonlySet<string> = new Set([
+  ...(['transfer', 'deposit', 'withdraw', 'leave', ...OPTIONS_ONLY] as const).map((name) => OPERATIONS[name].request),
   'channels.get.balances',
   'channels.get.offchain_state',
   'channels.get.poi',
@@ -64,17 +59,6 @@ export function apiCall(channel: Channel, method: string, params: Json): Call | 
       return amountCall(params, (amount, options) => channel.deposit(amount, options));
     case 'channels.withdraw':
       return amountCall(params, (amount, options) => channel.withdraw(amount, options));
-    case 'channels.shutdown':
-    case 'channels.close_solo':
-    case 'channels.slash':
-    case 'channels.settle':
-    case 'channels.snapshot_solo': {
-      const options = feeOption(params);
-      if (!options) return undefined;
-      const calls = { 'channels.shutdown': 'shutdown', 'channels.close_solo': 'closeSolo', 'channels.slash': 'slash', 'channels.settle': 'settle', 'channels.snapshot_solo': 'snapshot' } as const;
-      const name = calls[method];
-      return () => channel[name](options);
-    }
     case 'channels.leave':
       return Object.keys(params).length === 0 ? () => channel.leave() : undefined;
     case 'channels.get.balances':
@@ -90,7 +74,10 @@ export function apiCall(channel: Channel, method: string, params: Json): Call | 
       return typeof params.to === 'string' && typeof params.info === 'string' ? () => channel.sendMessage(params.to as Encoded<'ak'>, params.info as string) : undefined;
     case 'channels.system':
       return params.action === 'ping' ? () => channel.ping() : params.action === 'stop' ? () => channel.stop() : undefined;
-    default:
-      return undefined;
+    default: {
+      const name = OPTIONS_ONLY.find((n) => OPERATIONS[n].request === method);
+      const options = name && feeOption(params);
+      return name && options ? () => channel[name](options) : undefined;
+    }
   }
 }

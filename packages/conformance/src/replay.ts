@@ -22,7 +22,7 @@
  */
 import { Channel, connectWebSocket, MemoryStore, type ChannelRecord, type CommonOptions, type Role, type Transport, type TransportFactory } from '@ch/client';
 import type { Encoded } from '@ch/codec';
-import { SIGN_REPLY_METHODS, stringifyJson, type JsonValue } from '@ch/rpc';
+import { answerNotification, isSignReplyMethod, isSignRequestMethod, OPERATIONS, operationOf, REPLY_TAGS, SIGN_REQUESTS, stringifyJson, type JsonValue, type OperationEntry } from '@ch/rpc';
 import { apiCall, hasApiCall } from './client-calls.js';
 import { compareSent, shorten } from './compare.js';
 import { compareQuery, nodeOptions, termsOf } from './open-options.js';
@@ -65,20 +65,6 @@ export interface ReplayOptions {
   readonly waitMs?: number;
 }
 
-const SIGN_REPLIES = new Set<string>(Object.values(SIGN_REPLY_METHODS));
-/** Answers the node sends as notifications to calls made without an id, by the call's method. */
-const NOTIFIED_ANSWERS: Readonly<Record<string, string>> = { 'channels.get.poi': 'channels.get.poi.reply', 'channels.system': 'channels.system.pong' };
-/** The sign request the node answers each operation's call with. */
-const SIGN_REQUEST_OF: Readonly<Record<string, string>> = {
-  'channels.update.new': 'channels.sign.update',
-  'channels.deposit': 'channels.sign.deposit_tx',
-  'channels.withdraw': 'channels.sign.withdraw_tx',
-  'channels.shutdown': 'channels.sign.shutdown_sign',
-  'channels.close_solo': 'channels.sign.close_solo_sign',
-  'channels.slash': 'channels.sign.slash_tx',
-  'channels.settle': 'channels.sign.settle_sign',
-  'channels.snapshot_solo': 'channels.sign.snapshot_solo_tx',
-};
 const CLIENT_TIMEOUTS = { connect: 5000, request: 10_000 };
 
 class Mismatch extends Error {
@@ -172,12 +158,13 @@ class Replay {
     const messages = this.#steps.filter(isMessage);
     // Each sign request is answered by its participant's next reply of that kind; a reply that
     // answers no open request (a second abort, probing the node) is not the client's to send.
+    // Replies are matched to requests by tag, so a reply by any name the node takes answers its request.
     const open = new Map<string, MessageStep>();
     for (const step of messages) {
       const method = methodOf(step) ?? '';
-      const key = `${step.actor} ${step.dir === 'recv' ? (SIGN_REPLY_METHODS as Record<string, string>)[method] : method}`;
-      if (step.dir === 'recv' && method in SIGN_REPLY_METHODS) open.set(key, step);
-      else if (step.dir === 'send' && SIGN_REPLIES.has(method)) {
+      if (step.dir === 'recv' && isSignRequestMethod(method)) open.set(`${step.actor} ${SIGN_REQUESTS[method].tag}`, step);
+      else if (step.dir === 'send' && isSignReplyMethod(method)) {
+        const key = `${step.actor} ${REPLY_TAGS.get(method)}`;
         const request = open.get(key);
         if (request) {
           this.#signAnswers.set(request.index, step);
@@ -190,7 +177,7 @@ class Replay {
     }
     for (const [i, step] of messages.entries()) {
       if (step.dir === 'recv' && step.in_reply_to !== undefined) this.#answerOf.set(step.in_reply_to, step.index);
-      const answer = step.dir === 'send' && !('id' in step.message) ? NOTIFIED_ANSWERS[methodOf(step) ?? ''] : undefined;
+      const answer = step.dir === 'send' && !('id' in step.message) ? answerNotification(methodOf(step) ?? '') : undefined;
       if (answer === undefined) continue;
       const notified = messages.slice(i + 1).find((s) => s.actor === step.actor && s.dir === 'recv' && methodOf(s) === answer && !this.#askedBy.has(s.index));
       if (notified) {
@@ -363,7 +350,7 @@ class Replay {
     const session = this.#sessionFor(actor, step, request);
     const method = methodOf(step)!;
     if (this.#secondAnswers.has(step.index)) return this.#inject(session, step, 'second_answer');
-    if (!SIGN_REPLIES.has(method)) {
+    if (!isSignReplyMethod(method)) {
       const channel = await this.#client(session, step.index);
       const call = apiCall(channel, method, step.message.params as Json);
       if (!call) return this.#inject(session, step, hasApiCall(method) ? 'probe' : 'no_api');
@@ -381,7 +368,8 @@ class Replay {
     this.#clientMessages.set(step.index, actual);
     this.#sessionOf.set(step.index, session);
     if (actual.id !== undefined && !('id' in step.message) && !this.#answerOf.has(step.index)) {
-      const signMethod = SIGN_REQUEST_OF[method];
+      const operation = operationOf(method);
+      const signMethod = operation && (OPERATIONS[operation] as OperationEntry).sign;
       if (signMethod) session.owedOk.push({ id: actual.id, signMethod });
       else this.#sendOk(session, actual.id);
     }

@@ -10,20 +10,19 @@
  * first proposal's state hash against those balances, so a wrong start shows up as a refusal.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { ChannelTerms } from '@ch/client';
 import { applyUpdates, buildTx, decode, encode, initialState, OffChainState, Tag, toHex, unpackTx, verifyTx, type Encoded, type OffChainUpdate } from '@ch/codec';
-import type { JsonValue } from '@ch/rpc';
+import { OPERATIONS, stringifyJson, type JsonValue, type OperationEntry } from '@ch/rpc';
 import { termsOf } from './open-options.js';
 import type { StartState } from './replay.js';
 import { innerKey, signedParts } from './signed-tx.js';
 import { isMessage, isOpen, methodOf, prefixed, readTranscript, transcriptFiles, type Json, type MessageStep, type Transcript } from './transcript.js';
 
-/** The seed is the node suite's `continuous/sc_ws_update_conflict` of Sep 2019 (protocol-facts §0). */
-const GROUP_OF_SOURCE: Readonly<Record<string, string>> = { 'seed/000_16b59c4208d5b87d.txt': 'json-rpc/continuous' };
-
-/** Sign requests whose tx sets a new off-chain round from the listed updates. */
-const ROUND_REQUESTS = new Set(['update', 'update_ack', 'deposit_tx', 'deposit_ack', 'withdraw_tx', 'withdraw_ack'].map((m) => `channels.sign.${m}`));
+/** Sign requests whose tx sets a new off-chain round from the listed updates: those of the operations that end in one. */
+const ROUND_REQUESTS: ReadonlySet<string> = new Set(
+  Object.values(OPERATIONS as Readonly<Record<string, OperationEntry>>).flatMap((op) => (op.completion.kind === 'round' ? [op.sign, op.ack].filter((m) => m !== undefined) : [])),
+);
 
 interface RoundTx {
   readonly round: bigint;
@@ -69,14 +68,31 @@ function channelIdOf(transcript: Transcript): Encoded<'ch'> | undefined {
   return undefined;
 }
 
-/** The group's opening file: `init_per_group.json` in the transcript's directory or the nearest one above it. */
-function groupInit(transcript: Transcript): string | undefined {
-  const group = (transcript.source && GROUP_OF_SOURCE[transcript.source]) ?? '';
-  for (let dir = dirname(transcript.path); ; dir = dirname(dir)) {
-    const init = join(dir, group, 'init_per_group.json');
+const GROUP_OPENING = 'init_per_group.json';
+
+/** The channel terms a group opening opens with, participants aside. */
+function openingTerms(path: string): Omit<ChannelTerms, 'initiatorId' | 'responderId'> | undefined {
+  const open = readTranscript(path).steps.find(isOpen);
+  if (!open) return undefined;
+  const { role: _role, initiatorId: _i, responderId: _r, ...terms } = termsOf(open.query);
+  return terms;
+}
+
+/**
+ * The group's opening file: `init_per_group.json` in the transcript's directory or the nearest one
+ * above it under `root`. A transcript in no group (a seed session) takes the group openings under
+ * `root` if they all open with the same terms (the node's suite opens every group alike), since
+ * those are the terms its channel was opened with.
+ */
+function groupInit(transcript: Transcript, root: string): string | undefined {
+  const top = resolve(root);
+  for (let dir = dirname(resolve(transcript.path)); dir === top || dir.startsWith(top + sep); dir = dirname(dir)) {
+    const init = join(dir, GROUP_OPENING);
     if (existsSync(init)) return init;
-    if (dirname(dir) === dir) return undefined;
   }
+  const openings = transcriptFiles(root).filter((path) => basename(path) === GROUP_OPENING);
+  const terms = openings.map((path) => stringifyJson(openingTerms(path) as unknown as JsonValue));
+  return openings.length > 0 && terms.every((t) => t === terms[0]) ? openings[0] : undefined;
 }
 
 /** The first round a transcript proposes, minus one: where it starts. */
@@ -142,7 +158,7 @@ export function startStateFor(transcript: Transcript, root: string, networkId: s
   const first = transcript.steps.find((s) => isOpen(s) || isMessage(s));
   if (first === undefined || isOpen(first)) return undefined;
   const channelId = channelIdOf(transcript);
-  const initPath = groupInit(transcript);
+  const initPath = groupInit(transcript, root);
   if (channelId === undefined || initPath === undefined) return 'it starts on an open channel, and no group opening (init_per_group.json) was found';
   const init = readTranscript(initPath);
   const open = init.steps.find(isOpen);

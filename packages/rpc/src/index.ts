@@ -27,11 +27,14 @@ export {
 } from './events.js';
 export * from './operations.js';
 export {
+  ANSWER_NOTIFICATIONS,
+  answerNotification,
   CLIENT_METHODS,
   NODE_METHODS,
   SIGN_REPLY_METHODS,
   isClientMethod,
   isNodeMethod,
+  type AnswerNotification,
   type ClientMethod,
   type NodeMethod,
   type ParamsOf,

@@ -4,7 +4,7 @@
  * then a call or cast to the FSM.
  */
 import { decode, type Encoded } from '@ch/codec';
-import { CONTRACT_METHODS, isValidAbortCode, OPERATIONS, REPLY_TAGS, type DataOf, type JsonValue, type SignReplyMethod } from '@ch/rpc';
+import { ANSWER_NOTIFICATIONS, CONTRACT_METHODS, isValidAbortCode, OPERATIONS, REPLY_TAGS, type AnswerNotification, type DataOf, type JsonValue, type SignReplyMethod } from '@ch/rpc';
 import type { CallError, ClientCall, OnChainOptions, OtherSignTag, SignTag, SoloRequest } from '../fsm/events.js';
 import type { ChannelFsm } from '../fsm/fsm.js';
 import type { Profile } from '../profiles.js';
@@ -24,14 +24,12 @@ export type ErrorReason =
   /** Methods this node does not implement. */
   | 'not_implemented';
 
-/** The notifications that answer a query sent without an id. */
-type QueryAnswer = 'channels.system.pong' | 'channels.get.balances.reply' | 'channels.get.offchain_state.reply' | 'channels.get.poi.reply';
 
 /** What a request comes to: nothing to say (a request with an id still gets "ok"), a result, or an error. */
 export type Outcome =
   | { kind: 'none' }
   /** A result: the reply to a request, or the notification `method` for one without id (typed as the client parses it). */
-  | { [M in QueryAnswer]: { kind: 'result'; result: DataOf<M>; method: M } }[QueryAnswer]
+  | { [M in AnswerNotification]: { kind: 'result'; result: DataOf<M>; method: M } }[AnswerNotification]
   | { kind: 'error'; reason: ErrorReason };
 
 /** The requests whose params are all optional on-chain tx options: the solo txs and the mutual close, each an FSM call of its name. */
@@ -127,7 +125,7 @@ export async function processRequest(req: Params, fsm: ChannelFsm, profile: Prof
 
   switch (method) {
     case 'channels.system':
-      if (params.action === 'ping') return { kind: 'result', result: { action: 'system', tag: 'pong' }, method: 'channels.system.pong' };
+      if (params.action === 'ping') return { kind: 'result', result: { action: 'system', tag: 'pong' }, method: ANSWER_NOTIFICATIONS['channels.system'] };
       if (params.action === 'stop') {
         // aesc_fsm:stop/1 returns once the FSM is gone: its `died` is queued behind this request's "ok".
         fsm.stop();
@@ -170,14 +168,14 @@ export async function processRequest(req: Params, fsm: ChannelFsm, profile: Prof
       const r = await fsm.call({ type: 'balances', accounts });
       if (!r.ok) return error(r.error);
       if (r.value?.type !== 'balances') return error('unknown_request');
-      return { kind: 'result', result: r.value.balances.map(({ account, balance }) => ({ account, balance })), method: 'channels.get.balances.reply' };
+      return { kind: 'result', result: r.value.balances.map(({ account, balance }) => ({ account, balance })), method: ANSWER_NOTIFICATIONS['channels.get.balances'] };
     }
     case 'channels.get.offchain_state': {
       const r = await fsm.call({ type: 'offchain_state' });
       if (!r.ok) return error(r.error);
       if (r.value?.type !== 'offchain_state') return error('unknown_request');
       const { calls, halfSignedTx, signedTx, trees } = r.value;
-      return { kind: 'result', result: { calls, half_signed_tx: halfSignedTx, signed_tx: signedTx, trees }, method: 'channels.get.offchain_state.reply' };
+      return { kind: 'result', result: { calls, half_signed_tx: halfSignedTx, signed_tx: signedTx, trees }, method: ANSWER_NOTIFICATIONS['channels.get.offchain_state'] };
     }
     case 'channels.get.poi': {
       const { accounts, contracts = [] } = params;
@@ -187,7 +185,7 @@ export async function processRequest(req: Params, fsm: ChannelFsm, profile: Prof
       const r = await fsm.call({ type: 'poi', accounts, contracts });
       if (!r.ok) return error(r.error);
       if (r.value?.type !== 'poi') return error('unknown_request');
-      return { kind: 'result', result: { poi: r.value.poi }, method: 'channels.get.poi.reply' };
+      return { kind: 'result', result: { poi: r.value.poi }, method: ANSWER_NOTIFICATIONS['channels.get.poi'] };
     }
     case 'channels.message': {
       const { to, info } = params;

@@ -33,6 +33,26 @@ export type ParamsOf<M extends ClientMethod> = Infer<(typeof CLIENT_METHODS)[M][
 export type ResultOf<M extends ClientMethod> = Infer<(typeof CLIENT_METHODS)[M]['result']>;
 export type DataOf<M extends NodeMethod> = Infer<(typeof NODE_METHODS)[M]['data']>;
 
+/**
+ * Calls answered, when sent without an id, by a notification instead of a reply (sc_ws_api_jsonrpc
+ * `reply/3`); `channels.system` only for `ping`.
+ */
+export const ANSWER_NOTIFICATIONS = {
+  'channels.system': 'channels.system.pong',
+  'channels.get.balances': 'channels.get.balances.reply',
+  'channels.get.offchain_state': 'channels.get.offchain_state.reply',
+  'channels.get.poi': 'channels.get.poi.reply',
+  'channels.dry_run.call_contract': 'channels.dry_run.call_contract.reply',
+  'channels.get.contract_call': 'channels.get.contract_call.reply',
+  'channels.clean_contract_calls': 'channels.calls_pruned.reply',
+} as const satisfies { readonly [M in ClientMethod]?: NodeMethod };
+export type AnswerNotification = (typeof ANSWER_NOTIFICATIONS)[keyof typeof ANSWER_NOTIFICATIONS];
+
+/** The notification that answers `method` sent without an id, if one does. */
+export function answerNotification(method: string): AnswerNotification | undefined {
+  return Object.hasOwn(ANSWER_NOTIFICATIONS, method) ? ANSWER_NOTIFICATIONS[method as keyof typeof ANSWER_NOTIFICATIONS] : undefined;
+}
+
 // Maps, not the objects: a method named "constructor" or "__proto__" must not find Object.prototype.
 export const clientMethodSpecs: ReadonlyMap<string, ClientMethodSpec> = new Map(Object.entries(CLIENT_METHODS));
 export const nodeMethodSpecs: ReadonlyMap<string, NodeMethodSpec> = new Map(Object.entries(NODE_METHODS));
