@@ -24,7 +24,7 @@ import {
   type UnsignedTx,
   type Violation,
 } from '@ch/codec';
-import type { OffChainUpdate, SignRequestMethod } from '@ch/rpc';
+import { SIGN_REQUESTS, type OffChainUpdate, type SignRequestMethod } from '@ch/rpc';
 import { AbortCode } from './errors.js';
 import { DEFAULT_SIGN_POLICY, feeRefusal, policyRefusal, type Refusal, type SignPolicy } from './policy.js';
 import { SIGNED_TX, signedParts } from './signed-parts.js';
@@ -102,28 +102,9 @@ export type CheckResult = { readonly ok: true; readonly value: Checked } | { rea
 
 const refuse = (code: AbortCode, reason: string): CheckResult => ({ ok: false, code, reason });
 
-/** Per sign request: the tx kind it must carry, and whether it is the peer's proposal (which must carry the peer's signature). */
-const REQUESTS: { readonly [M in SignRequestMethod]: { readonly tag: number; readonly fromPeer: boolean } } = {
-  'channels.sign.initiator_sign': { tag: Tag.ChannelCreateTx, fromPeer: false },
-  'channels.sign.responder_sign': { tag: Tag.ChannelCreateTx, fromPeer: true },
-  'channels.sign.update': { tag: Tag.ChannelOffChainTx, fromPeer: false },
-  'channels.sign.update_ack': { tag: Tag.ChannelOffChainTx, fromPeer: true },
-  'channels.sign.deposit_tx': { tag: Tag.ChannelDepositTx, fromPeer: false },
-  'channels.sign.deposit_ack': { tag: Tag.ChannelDepositTx, fromPeer: true },
-  'channels.sign.withdraw_tx': { tag: Tag.ChannelWithdrawTx, fromPeer: false },
-  'channels.sign.withdraw_ack': { tag: Tag.ChannelWithdrawTx, fromPeer: true },
-  'channels.sign.shutdown_sign': { tag: Tag.ChannelCloseMutualTx, fromPeer: false },
-  'channels.sign.shutdown_sign_ack': { tag: Tag.ChannelCloseMutualTx, fromPeer: true },
-  'channels.sign.close_solo_sign': { tag: Tag.ChannelCloseSoloTx, fromPeer: false },
-  'channels.sign.slash_tx': { tag: Tag.ChannelSlashTx, fromPeer: false },
-  'channels.sign.settle_sign': { tag: Tag.ChannelSettleTx, fromPeer: false },
-  'channels.sign.snapshot_solo_tx': { tag: Tag.ChannelSnapshotSoloTx, fromPeer: false },
-  'channels.sign.force_progress_tx': { tag: Tag.ChannelForceProgressTx, fromPeer: false },
-};
-
 /** Whether a sign request is for the peer's proposal (an ack) rather than this client's own. */
 export function isPeerProposal(method: SignRequestMethod): boolean {
-  return REQUESTS[method].fromPeer;
+  return SIGN_REQUESTS[method].fromPeer;
 }
 
 export function myAccount(view: Pick<ChannelView, 'role' | 'terms'>): Encoded<'ak'> {
@@ -265,7 +246,7 @@ export function checkSignRequest(
   expected: Expectation,
   policy: SignPolicy = DEFAULT_SIGN_POLICY,
 ): CheckResult {
-  const { tag, fromPeer } = REQUESTS[method];
+  const { tx: tag, fromPeer } = SIGN_REQUESTS[method];
   let inner: UnsignedTx;
   try {
     inner = unwrap(tx).inner;
