@@ -1,9 +1,10 @@
 /**
  * What the client checks before it signs anything the node asks it to sign. Each check is pure:
- * the sign request and the client's own view of the channel in, the outcome out, which is either
- * what signing leads to (the next co-signed state, for txs that change the off-chain state) or an
- * abort code with the reason. The state hash is always the client's own recomputation
- * (`applyUpdates` on its last co-signed state), never taken from the node.
+ * the sign request and the client's own view of the channel in, the outcome out: what signing does
+ * (the rule book's effect, @ch/codec `txEffect`, the same verdict the node's FSM applies) and the
+ * next co-signed state for txs that set one, or an abort code with the reason. The state hash is
+ * always recomputed from the last co-signed state, never taken from the node. What the client did
+ * not ask for in full is decided by its sign policy (policy.ts).
  */
 import {
   bytesEqual,
