@@ -1,14 +1,16 @@
 /**
  * `Channel`: one participant's side of a state channel, driven through its node's WebSocket API.
  *
- * Everything the node sends is handled one message at a time, in arrival order (the node's reports
- * are ordered, and conflicts are attributed by that order; see signing-round.ts). A handler may
- * wait for the signer or the store before the next message is looked at. Replies to requests are
- * matched by the RPC session as they arrive and never wait behind that queue.
+ * A thin shell around the core (core/step.ts): it turns what the node sends into the core's
+ * events and runs the effects `step` returns (replies, signer calls, store writes, settlements,
+ * events). Everything the node sends is handled one message at a time, in arrival order (the
+ * node's reports are ordered, and conflicts are attributed by that order; see signing-round.ts).
+ * A handler may wait for the store before the next message is looked at, never for the signer:
+ * its answer comes back as an event of its own. Replies to requests are matched by the RPC session
+ * as they arrive and never wait behind that queue.
  */
 import { encode, poiHash, Tag, type Encoded } from '@ch/codec';
 import {
-  conflictMessage,
   SIGN_REPLY_METHODS,
   type ChannelInfo,
   type ClientMethod,
@@ -23,11 +25,13 @@ import {
   type SignRequestMethod,
 } from '@ch/rpc';
 import type { ChannelEvents } from './channel-events.js';
-import { sameTransaction, signedBy, unwrap, type ChannelTerms, type ChannelView, type CoSignedState, type Expectation } from './checks.js';
+import { isPeerProposal, signedBy, unwrap, type ChannelTerms, type ChannelView, type CoSignedState, type Expectation } from './checks.js';
 import { CoSignedStates } from './co-signed-states.js';
+import { initialState, mayStart, roundOf, statusOf, type CoreState } from './core/state.js';
+import { step, type CoreEvent, type Effect } from './core/step.js';
 import { deferred, withTimeout, type Deferred } from './deadlines.js';
 import { Emitter, type Listener } from './emitter.js';
-import { ChannelError, ChannelErrorKind, ConflictError, isChannelError } from './errors.js';
+import { AbortCode, ChannelError, ChannelErrorKind, isChannelError } from './errors.js';
 import { SerialInbox } from './inbox.js';
 import { checkNodeState } from './node-state.js';
 import { OperationQueue, type Completion } from './operations.js';
@@ -36,9 +40,8 @@ import { openQuery, reestablishQuery, withQuery } from './query.js';
 import { withRetry, type RetryPolicy } from './retry.js';
 import { RpcSession } from './rpc-session.js';
 import type { Role, Signer } from './signer.js';
-import { isSignRequest, SigningDesk } from './signing.js';
-import { conflictVictims } from './signing-round.js';
-import { isTerminal, StatusMachine, type ChannelStatus } from './state-machine.js';
+import { isSignRequest, judgeRequest, servedOperation, SignerCalls, type SignerQuestion } from './signing.js';
+import { isTerminal, type ChannelStatus } from './state-machine.js';
 import { fromStored } from './store/record.js';
 import { checkRecord } from './store/record-format.js';
 import { defaultStore } from './store/default-store.js';
@@ -64,7 +67,7 @@ interface ChannelInit {
 interface Connection {
   readonly factory: TransportFactory | undefined;
   readonly url: string;
-  readonly next: ChannelStatus;
+  readonly next: 'awaiting_open' | 'reestablishing';
 }
 
 export class Channel {
@@ -75,30 +78,27 @@ export class Channel {
   readonly #retry: RetryPolicy | undefined;
   readonly #autoSlash: boolean;
   readonly #events: Emitter<ChannelEvents>;
-  readonly #status: StatusMachine;
   readonly #session: RpcSession;
   readonly #ops = new OperationQueue(() => this.#pump());
   readonly #ready = deferred<void>();
   readonly #inbox: SerialInbox;
   readonly #states: CoSignedStates;
-  readonly #desk: SigningDesk;
+  readonly #signer: SignerCalls;
+  /** What the signer is to be asked, per round, from the check until the core asks it. */
+  readonly #questions = new Map<number, SignerQuestion>();
+  /** The core's state: `step` alone moves it. */
+  #core: CoreState;
   #transport: Transport | undefined;
+  /** The transport once handed over: `disconnect()` before then closes it as soon as it is. */
+  readonly #connected = deferred<Transport>();
   /** What was sent while the socket was opening: the node may speak (and be answered) before the transport is handed over. */
   readonly #outbox: string[] = [];
   readonly #opened: Promise<Channel>;
-  /** `disconnect()` was called before the socket was handed over: it is closed as soon as it is. */
-  #disconnecting = false;
   #channelId: Encoded<'ch'> | undefined;
   #fsmId: Encoded<'ba'> | undefined;
-  #openSeen = false;
-  #closing = false;
-  /** The node handed back the state to keep (`channels.leave`); its FSM may still end or keep running. */
-  #left = false;
   #leaving: Deferred<Encoded<'tx'>> | undefined;
   /** Constructed from a stored record to reestablish. */
   readonly #resuming: boolean;
-  /** Back with a running FSM, which may still wait for a signature asked of the session that died. */
-  #unseenRound = false;
 
   private constructor(init: ChannelInit) {
     this.role = init.role;
@@ -110,7 +110,6 @@ export class Channel {
     this.#events = new Emitter<ChannelEvents>((error, event) => {
       if (event !== 'error') this.#events.emit('error', new ChannelError(ChannelErrorKind.LISTENER, `a listener of "${String(event)}" threw`, { cause: error }));
     });
-    this.#status = new StatusMachine('connecting', (status, previous) => this.#events.emit('status', status, previous));
     this.#inbox = new SerialInbox(
       (e) => this.#events.emit('error', e instanceof ChannelError ? e : new ChannelError(ChannelErrorKind.PROTOCOL, `handling a node message failed: ${(e as Error).message}`, { cause: e })),
       () => this.#pump(),
@@ -138,24 +137,8 @@ export class Channel {
       record && !init.unopened ? fromStored(record.state) : undefined,
       record && (init.unopened ? fromStored(record.state) : record.pending && fromStored(record.pending)),
     );
-    this.#desk = new SigningDesk({
-      signer: init.signer,
-      timeouts: this.#timeouts,
-      events: this.#events,
-      status: this.#status,
-      ops: this.#ops,
-      states: this.#states,
-      view: () => this.#view(),
-      closing: () => this.#closing,
-      founded: (channelId) => {
-        this.#channelId = channelId;
-      },
-      reply: (method, reply) => {
-        this.#session
-          .request(SIGN_REPLY_METHODS[method], reply, { timeoutMs: this.#timeouts.request })
-          .catch((error: ChannelError) => this.#inbox.enqueue(() => report(error)));
-      },
-    });
+    this.#signer = new SignerCalls(init.signer, this.#timeouts.sign);
+    this.#core = initialState(init.connection.next, this.#states.latest?.round);
     this.#opened = this.#connect(init.connection).then(() => this);
     // `open` hands this very promise to its caller; a caller of `connect` may never look at it.
     this.#opened.catch(() => undefined);
@@ -225,10 +208,10 @@ export class Channel {
     };
   }
 
-  async #connect({ factory, url, next }: Connection): Promise<void> {
+  async #connect({ factory, url }: Connection): Promise<void> {
     // The node may speak before the transport is handed over: its first message says we are connected.
     const onMessage = (text: string) => {
-      if (this.status === 'connecting') this.#status.move(next);
+      void this.#dispatch({ type: 'connected' });
       this.#session.receive(text);
     };
     try {
@@ -237,13 +220,13 @@ export class Channel {
       const error = isChannelError(e) ? e : new ChannelError(ChannelErrorKind.DISCONNECTED, `could not connect to the node: ${(e as Error).message}`, { cause: e });
       // What was asked while connecting will never be sent.
       this.#session.close(error);
-      this.#ops.failAll(error);
-      this.#status.move('disconnected');
+      this.#connected.reject(error);
+      void this.#dispatch({ type: 'connect_failed', error });
       throw error;
     }
-    if (this.#disconnecting) this.#transport.close();
-    else for (const text of this.#outbox.splice(0)) this.#transport.send(text);
-    if (this.status === 'connecting') this.#status.move(next);
+    for (const text of this.#outbox.splice(0)) this.#transport.send(text);
+    this.#connected.resolve(this.#transport);
+    void this.#dispatch({ type: 'connected' });
     try {
       await withTimeout(this.#ready.promise, this.#timeouts.open, 'opening the channel');
     } catch (e) {
@@ -255,7 +238,7 @@ export class Channel {
   // ——— state ———
 
   get status(): ChannelStatus {
-    return this.#status.status;
+    return statusOf(this.#core);
   }
 
   /**
@@ -305,12 +288,18 @@ export class Channel {
   // ——— operations that need the peer's signature or the chain ———
 
   /** Transfers `amount` off-chain; resolves with the new co-signed round. */
-  transfer(from: Encoded<'ak'>, to: Encoded<'ak'>, amount: bigint, options: { meta?: readonly string[] } = {}): Promise<bigint> {
+  /**
+   * `supersede`: start even while the peer's proposal waits for our signer, instead of after it.
+   * The node answers "ok" and ends both with a conflict (a `ConflictError` here), and our signer's
+   * signal fires at once; without it the transfer waits for the peer's round to end.
+   */
+  transfer(from: Encoded<'ak'>, to: Encoded<'ak'>, amount: bigint, options: { meta?: readonly string[]; supersede?: boolean } = {}): Promise<bigint> {
     const meta = options.meta ?? [];
     const params: ParamsOf<'channels.update.new'> = { from, to, amount, ...(meta.length > 0 && { meta: [...meta] }) };
     const updates = [{ op: 'OffChainTransfer' as const, from, to, amount }, ...meta.map((data) => ({ op: 'OffChainMeta' as const, data }))];
+    const supersede = options.supersede === true;
     return withRetry(this.#retry, () =>
-      this.#operate<bigint>('channels.update.new', params, `transfer of ${amount}`, { kind: 'update', updates }, 'channels.sign.update', { kind: 'round' }, this.#timeouts.update),
+      this.#operate<bigint>('channels.update.new', params, `transfer of ${amount}`, { kind: 'update', updates }, 'channels.sign.update', { kind: 'round' }, this.#timeouts.update, supersede),
     );
   }
 
@@ -406,7 +395,7 @@ export class Channel {
     const { poi } = await this.#request('channels.get.poi', { accounts, ...(filter.contracts && { contracts: [...filter.contracts] }) });
     // The node may have co-signed a round whose report is still on its way: that state is fine too.
     const hash = encode(poiHash(poi), 'st');
-    const known = [this.#states.latest, this.#desk.round?.next, this.#states.pending].some((s) => s !== undefined && encode(s.state.stateHash(), 'st') === hash);
+    const known = [this.#states.latest, roundOf(this.#core)?.next, this.#states.pending].some((s) => s !== undefined && encode(s.state.stateHash(), 'st') === hash);
     if (!known) throw new ChannelError(ChannelErrorKind.PROTOCOL, `the proof of inclusion is of no state co-signed here (round ${this.round})`);
     return poi;
   }
@@ -442,8 +431,8 @@ export class Channel {
 
   /** Closes the WebSocket (at once, or as soon as it is connected); the channel stays as it is on chain and in the store. */
   disconnect(): void {
-    this.#disconnecting = true;
-    this.#transport?.close();
+    if (this.#transport) this.#transport.close();
+    else this.#connected.promise.then((transport) => transport.close(), () => undefined);
   }
 
   #request<M extends ClientMethod>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
@@ -454,19 +443,25 @@ export class Channel {
     return this.#operate(method, params, label, { kind: 'none' }, signMethod, { kind: 'on_chain', txType, released }, this.#timeouts.onChain);
   }
 
-  #operate<T, M extends ClientMethod = ClientMethod>(method: M, params: ParamsOf<M>, label: string, expectation: Expectation, signMethod: SignRequestMethod, completion: Completion, timeoutMs: number): Promise<T> {
+  #operate<T, M extends ClientMethod = ClientMethod>(method: M, params: ParamsOf<M>, label: string, expectation: Expectation, signMethod: SignRequestMethod, completion: Completion, timeoutMs: number, supersede = false): Promise<T> {
     if (isTerminal(this.status)) return Promise.reject(new ChannelError(ChannelErrorKind.NOT_ALLOWED, `${label}: the channel is ${this.status}`));
     const start = (onResult: (seq: number) => void): Promise<unknown> =>
       this.#session.request(method, params, { timeoutMs, onResult });
-    const promise = this.#ops.add<T>({ label, start, signMethod, expectation, completion }, timeoutMs);
+    const promise = this.#ops.add<T>({ label, start, signMethod, expectation, completion, ...(supersede && { supersede }) }, timeoutMs);
     this.#pump();
     return promise;
   }
 
-  /** Starts the next own operation when nothing is in flight: never two at once, never during a signing round. */
+  /**
+   * Starts the next own operation when nothing is in flight: never two at once, never during a
+   * signing round, unless it supersedes the peer's request (core/state.ts `mayStart`).
+   */
   #pump(): void {
-    if (this.#inbox.busy || this.#desk.round !== undefined) return;
-    if (this.status !== 'open' && this.status !== 'closing') return;
+    const next = this.#ops.next;
+    if (this.#inbox.busy || next === undefined) return;
+    const move = mayStart(this.#core, next);
+    if (move === 'wait') return;
+    if (move === 'supersede') void this.#dispatch({ type: 'supersede' });
     const op = this.#ops.takeNext();
     if (!op) return;
     op.start((seq) => {
@@ -474,20 +469,92 @@ export class Channel {
     }).catch((error: ChannelError) => this.#inbox.enqueue(() => this.#ops.settle(op, { error })));
   }
 
+  // ——— the core: events in, effects out ———
+
+  /** Moves the core and runs the effects, in order; a store write is awaited before the next effect. */
+  async #dispatch(event: CoreEvent): Promise<void> {
+    const before = this.#core;
+    const [after, effects] = step(before, event);
+    this.#core = after;
+    const [was, now] = [statusOf(before), statusOf(after)];
+    if (was !== now) this.#events.emit('status', now, was);
+    for (const effect of effects) await this.#run(effect);
+  }
+
+  async #run(effect: Effect): Promise<void> {
+    switch (effect.type) {
+      case 'ask_signer':
+        return this.#askSigner(effect.seq);
+      case 'abort_signer':
+        return this.#signer.end(effect.seq);
+      case 'reply':
+        this.#session
+          .request(SIGN_REPLY_METHODS[effect.method], effect.reply, { timeoutMs: this.#timeouts.request })
+          .catch((error: ChannelError) => this.#inbox.enqueue(() => this.#events.emit('error', error)));
+        return;
+      case 'save': {
+        let failed = false;
+        try {
+          await this.#states.save(effect.state);
+        } catch (e) {
+          this.#events.emit('error', e as ChannelError);
+          failed = true;
+        }
+        return this.#dispatch({ type: 'stored', seq: effect.seq, failed });
+      }
+      case 'drop_pending':
+        return this.#states.dropPending();
+      case 'found':
+        this.#channelId = effect.channelId;
+        return;
+      case 'signed':
+        effect.op.phase = 'signed';
+        return;
+      case 'release':
+        return this.#ops.release(effect.op, effect.tx);
+      case 'settle':
+        return this.#ops.settle(effect.op, effect.outcome);
+      case 'fail_all':
+        return this.#ops.failAll(effect.error);
+      case 'emit_state':
+        return this.#events.emit('state', effect.state, effect.own);
+      case 'emit_conflict':
+        return this.#events.emit('conflict', effect.conflict);
+      case 'emit_refused':
+        return this.#events.emit('refused', effect.error);
+      case 'emit_error':
+        return this.#events.emit('error', effect.error);
+      case 'ready':
+        return this.#ready.resolve();
+      case 'ended':
+        this.#ready.reject(effect.error);
+        this.#leaving?.reject(effect.error);
+        return;
+      case 'left':
+        this.#leaving?.resolve(effect.tx);
+        return;
+    }
+  }
+
+  /** The signer works beside the inbox; its answer is handled in turn like a node message. */
+  #askSigner(seq: number): void {
+    const question = this.#questions.get(seq);
+    this.#questions.delete(seq);
+    if (!question) return;
+    this.#signer.ask(seq, question, this.#view(), (answer) => this.#inbox.enqueue(() => this.#dispatch({ type: 'signer_answer', seq, answer })));
+  }
+
   // ——— the ordered handling of what the node sends ———
 
   async #onNotification(message: NodeNotification, seq: number): Promise<void> {
-    if (isSignRequest(message.method)) {
-      this.#unseenRound = false;
-      return this.#desk.answer(message.method, message.params.data as SignRequest, seq);
-    }
+    if (isSignRequest(message.method)) return this.#onSignRequest(message.method, message.params.data as SignRequest, seq);
     switch (message.method) {
       case 'channels.info':
         return this.#onInfo(message.params.data as ChannelInfo);
       case 'channels.on_chain_tx':
         return this.#onOnChainTx(message.params.data as OnChainTx);
       case 'channels.conflict':
-        return this.#onConflict(message.params.data as Conflict, seq);
+        return this.#dispatch({ type: 'conflict', seq, conflict: message.params.data as Conflict, current: this.#ops.current });
       case 'channels.update':
         return this.#onUpdate((message.params.data as { state: Encoded<'tx'> }).state);
       case 'channels.leave':
@@ -506,9 +573,24 @@ export class Channel {
     }
   }
 
-  #onInvalid(error: ChannelError, raw: RpcError | undefined, seq: number): void {
+  /** Checks a sign request; the core opens its round, and asks the signer or refuses. */
+  #onSignRequest(method: SignRequestMethod, data: SignRequest, seq: number): Promise<void> {
+    const peer = isPeerProposal(method);
+    if (peer) this.#events.emit('proposal', { method, tx: data.signed_tx, updates: data.updates });
+    const op = servedOperation(method, this.#ops.current);
+    const { verdict, question } = judgeRequest(method, data, op, this.#view());
+    if (question) this.#questions.set(seq, question);
+    return this.#dispatch({ type: 'sign_request', seq, method, peer, op, verdict });
+  }
+
+  #onInvalid(error: ChannelError, raw: RpcError | undefined, seq: number): Promise<void> | void {
     const method = raw?.method;
-    if (method !== undefined && isSignRequest(method)) return this.#desk.refuseUnreadable(method, seq, error);
+    if (method !== undefined && isSignRequest(method)) {
+      // A sign request we cannot even read is still a sign request: it gets its refusal, not silence.
+      this.#events.emit('error', error);
+      const op = servedOperation(method, this.#ops.current);
+      return this.#dispatch({ type: 'sign_request', seq, method, peer: isPeerProposal(method), op, verdict: { ok: false, code: AbortCode.MALFORMED_TX, reason: error.message } });
+    }
     // `channels.error` is how the node says why it failed a signed tx (a conflict follows).
     const request = raw?.request as { params?: { data?: { message?: unknown } } } | undefined;
     if (method === 'channels.error') {
@@ -519,25 +601,6 @@ export class Channel {
 
   #view(): ChannelView {
     return { role: this.role, networkId: this.networkId, terms: this.terms, channelId: this.#channelId, latest: this.#states.latest };
-  }
-
-  async #onConflict(data: Conflict, seq: number): Promise<void> {
-    const round = this.#desk.round;
-    const victims = conflictVictims(round, this.#ops.current, seq, this.#unseenRound);
-    this.#unseenRound = false;
-    this.#events.emit('conflict', { round: data.round, code: data.error_code, message: data.error_msg, stray: round === undefined && victims.length === 0 });
-    if (this.#states.latest && data.round !== this.#states.latest.round) {
-      this.#events.emit('error', new ChannelError(ChannelErrorKind.PROTOCOL, `the node fell back to round ${data.round}, but the last co-signed round here is ${this.#states.latest.round}`));
-    }
-    if (round) {
-      this.#desk.end(round);
-      await this.#states.dropPending();
-    }
-    for (const op of victims) {
-      const ours = op === round?.op ? round.refusal : undefined;
-      const error = ours?.error ?? new ConflictError(data.round, data.error_code, data.error_msg, ours !== undefined && ours.code === data.error_code);
-      this.#ops.settle(op, { error });
-    }
   }
 
   async #onInfo(info: ChannelInfo): Promise<void> {
@@ -553,61 +616,29 @@ export class Channel {
         // Back before the channel opened (sc_ws_reconnect_early) there is no state to sync yet:
         // the node goes on with the opening, and reports the co-signed create tx when open.
         if (resumed && this.#states.latest) {
-          this.#unseenRound = true;
+          await this.#dispatch({ type: 'resumed' });
           await this.#syncWithRunningFsm();
         }
         return;
       }
       case 'open':
-        this.#openSeen = true;
-        if (!this.#desk.round) this.#status.move('open');
-        return this.#checkReady();
-      case 'aborted_update':
-        return this.#onAborted();
       case 'closing':
-        this.#closing = true;
-        if (!this.#desk.round) this.#status.move('closing');
-        return;
       case 'closed_confirmed':
-        this.#status.move('closed');
-        return;
-      case 'died': {
-        const error = new ChannelError(ChannelErrorKind.DISCONNECTED, "the node's channel process ended");
-        if (!isTerminal(this.status)) this.#status.move(this.#ending());
-        this.#ops.failAll(error);
-        this.#ready.reject(error);
-        this.#leaving?.reject(error);
-        return;
-      }
+      case 'died':
+        return this.#dispatch({ type: 'info', event: info.event });
+      case 'aborted_update':
+        return this.#dispatch({ type: 'aborted_update' });
       default:
         return;
     }
   }
 
-  /** `aborted_update` (nodes since late 2019): our refusal ended the round, without a conflict. */
-  async #onAborted(): Promise<void> {
-    const round = this.#desk.round;
-    if (!round?.refusal) {
-      this.#events.emit('error', new ChannelError(ChannelErrorKind.PROTOCOL, 'aborted_update without a refused signing round'));
-      return;
-    }
-    this.#desk.end(round);
-    await this.#states.dropPending();
-    const { code, error } = round.refusal;
-    if (round.op) this.#ops.settle(round.op, { error: error ?? new ConflictError(this.round, code, conflictMessage(code), true) });
-  }
-
-  #onOnChainTx(tx: OnChainTx): void {
+  async #onOnChainTx(tx: OnChainTx): Promise<void> {
     this.#events.emit('onChainTx', tx);
-    // A snapshot released its signing round once signed (signing.ts); its tx on chain settles it.
+    // A snapshot released its signing round once signed; its tx on chain settles it.
     const released = this.#ops.releasedWith(tx.tx);
     if (released) this.#ops.settle(released, { value: tx.tx });
-    const round = this.#desk.round;
-    const completion = round?.op?.completion;
-    if (round?.op && completion?.kind === 'on_chain' && completion.txType === tx.type) {
-      this.#desk.end(round);
-      this.#ops.settle(round.op, { value: tx.tx });
-    }
+    await this.#dispatch({ type: 'on_chain', tx: tx.tx, txType: tx.type });
     if (tx.info === 'can_slash' && this.#autoSlash) {
       this.slash().catch((error: ChannelError) => this.#events.emit('error', error));
     }
@@ -615,27 +646,17 @@ export class Channel {
 
   /** A co-signed state from the node: adopted once both signatures check and we know its balances. */
   async #onUpdate(tx: Encoded<'tx'>, node?: NodeOffChainState): Promise<void> {
-    const adopted = await this.#states.adopt(tx, this.#desk.round, node);
-    // Reestablished at our last confirmed state: what we signed after it never went through.
-    if (adopted && !adopted.fresh && !this.#desk.round) await this.#states.dropPending();
-    if (adopted?.fresh) {
-      const round = this.#desk.round;
-      const ours = round?.next !== undefined && sameTransaction(round.next.tx, tx);
-      if (round && ours) this.#desk.end(round);
-      this.#events.emit('state', adopted.state, ours && round?.peer === false);
-      if (ours && round?.op?.completion.kind === 'round') this.#ops.settle(round.op, { value: adopted.state.round });
-    }
-    this.#checkReady();
+    const adopted = await this.#states.adopt(tx, roundOf(this.#core), node);
+    if (adopted) await this.#dispatch({ type: 'co_signed', state: adopted.state, fresh: adopted.fresh });
   }
 
   async #onLeave(tx: Encoded<'tx'>): Promise<void> {
-    const adopted = await this.#states.adopt(tx, this.#desk.round);
+    const adopted = await this.#states.adopt(tx, roundOf(this.#core));
     if (adopted === undefined) {
       this.#leaving?.reject(new ChannelError(ChannelErrorKind.PROTOCOL, 'the node left with a state that does not check'));
       return;
     }
-    this.#left = true;
-    this.#leaving?.resolve(adopted.state.tx);
+    return this.#dispatch({ type: 'left', tx: adopted.state.tx });
   }
 
   /** Back with an FSM that kept running: its latest co-signed state is where we stand. */
@@ -648,13 +669,7 @@ export class Channel {
       return;
     }
     await this.#onUpdate(node.signed_tx, node);
-    this.#openSeen = true;
-    if (!this.#desk.round) this.#status.move(this.#closing ? 'closing' : 'open');
-    this.#checkReady();
-  }
-
-  #checkReady(): void {
-    if (this.#openSeen && this.#states.latest && !this.#desk.round) this.#ready.resolve();
+    await this.#dispatch({ type: 'synced' });
   }
 
   #onClose(code: number, reason: string): void {
@@ -662,15 +677,6 @@ export class Channel {
     this.#session.close(error);
     this.#ready.reject(error);
     // Messages that arrived before the close are handled first: they may complete an operation.
-    this.#inbox.enqueue(() => {
-      this.#ops.failAll(error);
-      this.#leaving?.reject(error);
-      if (!isTerminal(this.status)) this.#status.move(this.#ending());
-    });
-  }
-
-  /** The status a session ends in: closed on chain, left on purpose, or merely cut off. */
-  #ending(): ChannelStatus {
-    return this.#closing ? 'closed' : this.#left ? 'left' : 'disconnected';
+    this.#inbox.enqueue(() => this.#dispatch({ type: 'socket_closed', error }));
   }
 }

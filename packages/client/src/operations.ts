@@ -26,6 +26,8 @@ export interface OperationSpec {
   readonly signMethod: SignRequestMethod;
   readonly expectation: Expectation;
   readonly completion: Completion;
+  /** May start while the peer's request waits for our signer: the node's conflict then ends both. */
+  readonly supersede?: boolean;
 }
 
 export interface Operation extends OperationSpec {
@@ -57,6 +59,11 @@ export class OperationQueue {
   /** The started operation not yet settled, if any. */
   get current(): Operation | undefined {
     return this.#current;
+  }
+
+  /** The operation `takeNext` would take. */
+  get next(): Operation | undefined {
+    return this.#current ? undefined : this.#waiting[0];
   }
 
   add<T>(spec: OperationSpec, timeoutMs: number): Promise<T> {

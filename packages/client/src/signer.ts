@@ -26,10 +26,20 @@ export interface SignContext {
    * credited on and off chain, the fee, nonce, round and resulting state, for a wallet to show.
    */
   readonly effect?: TxEffect;
+  /**
+   * Fires when the node ends the round before this signer answered (a conflict, `aborted_update`,
+   * a newer request, our own operation superseding the peer's, the socket closing, `timeouts.sign`):
+   * whatever the signer answers then is dropped, so a wallet can close its prompt.
+   */
+  readonly signal: AbortSignal;
 }
 
-/** The signed tx, or `{ abort: code }` (1..65535) to refuse. */
-export type SignOutcome = Encoded<'tx'> | { readonly abort: number };
+/**
+ * The signed tx, `{ abort: code }` (1..65535) to refuse, or `{ decline: true }` to send nothing:
+ * the node then ends the round by a conflict (the peer's proposal or our own one racing it) or its
+ * own timeout.
+ */
+export type SignOutcome = Encoded<'tx'> | { readonly abort: number } | { readonly decline: true };
 
 export interface Signer {
   sign(tx: Encoded<'tx'>, context: SignContext): SignOutcome | Promise<SignOutcome>;

@@ -15,9 +15,9 @@
  * round ends ours with it. The node's "ok" then arrives after the peer's sign request and before
  * that conflict.
  */
+import type { Encoded } from '@ch/codec';
 import type { SignRequestMethod } from '@ch/rpc';
 import type { CoSignedState, Verified } from './checks.js';
-import type { RefusedError } from './errors.js';
 import type { Operation } from './operations.js';
 
 export interface SigningRound {
@@ -28,12 +28,12 @@ export interface SigningRound {
   readonly peer: boolean;
   /** The operation of ours this round serves; undefined for the peer's and for requests we did not ask for. */
   readonly op: Operation | undefined;
+  /** The channel a create tx founds: its id is known once we signed it. */
+  readonly founds?: Encoded<'ch'>;
+  /** The state it becomes once co-signed (txs that set a round); with our signature once signed. */
+  readonly next?: CoSignedState;
   /** The tx we signed and sent, with the signatures verified in it. */
-  verified?: Verified;
-  /** The state it becomes once co-signed (txs that set a round). */
-  next?: CoSignedState;
-  /** We refused: the abort code sent, and our reason when a check (not the signer) refused. */
-  refusal?: { readonly code: number; readonly error?: RefusedError };
+  readonly verified?: Verified;
 }
 
 /**

@@ -1,7 +1,6 @@
 /**
- * The channel's status as this client sees it, named after the node's FSM states, and the
- * transitions the protocol allows. A transition the table does not allow is refused (and reported
- * by the caller), so a confused node cannot move the client into a state it cannot be in.
+ * The channel's status as this client sees it, named after the node's FSM states. It is derived
+ * from the core's state (core/state.ts `statusOf`); only the core's transitions move it.
  */
 export const CHANNEL_STATUSES = [
   /** The WebSocket is being opened. */
@@ -30,46 +29,7 @@ export const CHANNEL_STATUSES = [
 export type ChannelStatus = (typeof CHANNEL_STATUSES)[number];
 
 const TERMINAL: readonly ChannelStatus[] = ['closed', 'left', 'disconnected'];
-const ENDINGS: readonly ChannelStatus[] = ['closing', ...TERMINAL];
-
-const TRANSITIONS: { readonly [S in ChannelStatus]: readonly ChannelStatus[] } = {
-  connecting: ['awaiting_open', 'reestablishing', ...TERMINAL],
-  awaiting_open: ['signing', ...ENDINGS],
-  reestablishing: ['open', 'signing', ...ENDINGS],
-  signing: ['awaiting_ack', 'awaiting_locked', 'open', 'signing', ...ENDINGS],
-  awaiting_ack: ['awaiting_locked', 'open', 'signing', ...ENDINGS],
-  awaiting_locked: ['open', 'signing', ...ENDINGS],
-  open: ['signing', 'awaiting_locked', ...ENDINGS],
-  closing: ['signing', 'awaiting_ack', ...TERMINAL],
-  closed: [],
-  left: [],
-  disconnected: [],
-};
 
 export function isTerminal(status: ChannelStatus): boolean {
   return TERMINAL.includes(status);
-}
-
-export class StatusMachine {
-  #status: ChannelStatus;
-  readonly #onChange: (status: ChannelStatus, previous: ChannelStatus) => void;
-
-  constructor(initial: ChannelStatus, onChange: (status: ChannelStatus, previous: ChannelStatus) => void) {
-    this.#status = initial;
-    this.#onChange = onChange;
-  }
-
-  get status(): ChannelStatus {
-    return this.#status;
-  }
-
-  /** Moves to `to`; false (and no change) if the protocol does not allow it from here. */
-  move(to: ChannelStatus): boolean {
-    if (to === this.#status) return true;
-    if (!TRANSITIONS[this.#status].includes(to)) return false;
-    const previous = this.#status;
-    this.#status = to;
-    this.#onChange(to, previous);
-    return true;
-  }
 }
