@@ -1,9 +1,11 @@
 /**
  * Is what the client sent what the recorded client sent? The method and the params must be equal,
  * ignoring the JSON-RPC id (the client numbers its own requests and always asks with one) and the
- * order of object keys; a `signed_tx` is equal when it carries the same transaction bytes.
+ * order of object keys; a `signed_tx` is equal when it carries the same transaction bytes. Sign
+ * replies are equal by the tag their names map to: the node takes `channels.close_solo_tx` and
+ * `channels.close_solo_sign` alike.
  */
-import { stringifyJson, type JsonValue } from '@ch/rpc';
+import { REPLY_TAGS, stringifyJson, type JsonValue, type SignReplyMethod } from '@ch/rpc';
 import { innerKey } from './signed-tx.js';
 import type { Json } from './transcript.js';
 
@@ -26,8 +28,14 @@ function canonical(value: JsonValue, key?: string): JsonValue {
 }
 
 /** Undefined if equal, else what differs. */
+/** A method as the node reads it: a sign reply by the tag it answers. */
+function meaning(method: JsonValue | undefined): JsonValue | undefined {
+  const tag = REPLY_TAGS.get(method as SignReplyMethod);
+  return tag === undefined ? method : `reply to ${tag}`;
+}
+
 export function compareSent(expected: Json, actual: Json): string | undefined {
-  if (expected.method !== actual.method) return `method ${String(actual.method)}, expected ${String(expected.method)}`;
+  if (meaning(expected.method) !== meaning(actual.method)) return `method ${String(actual.method)}, expected ${String(expected.method)}`;
   const want = stringifyJson(canonical(expected.params ?? null));
   const got = stringifyJson(canonical(actual.params ?? null));
   return want === got ? undefined : `params ${shorten(stringifyJson(actual.params ?? null))}, expected ${shorten(stringifyJson(expected.params ?? null))}`;

@@ -327,7 +327,7 @@ class Replay {
     // The node answers a call when its FSM takes it, which for an operation is when it asks for its signature.
     const owed = session.owedOk.findIndex((o) => o.signMethod === method);
     if (owed >= 0) this.#sendOk(session, session.owedOk.splice(owed, 1)[0]!.id);
-    if (method?.startsWith('channels.sign.')) {
+    if (isSignRequestMethod(method)) {
       this.#registerAnswer(actor, step, (params?.data as Json).signed_tx as string);
       this.#sessionOf.set(step.index, session);
     }
@@ -339,10 +339,9 @@ class Replay {
     this.counts.played++;
   }
 
-  /** The signer's answer to a sign request is the recorded client's reply to it. */
+  /** The signer's answer to a sign request is the recorded client's reply to it, or none when it gave none. */
   #registerAnswer(actor: Actor, step: MessageStep, tx: string): void {
-    const answer = this.#signAnswers.get(step.index);
-    if (answer) actor.signer.expect(tx, answer.message.params as Json);
+    actor.signer.expect(tx, this.#signAnswers.get(step.index)?.message.params as Json | undefined);
   }
 
   async #expect(actor: Actor, step: MessageStep): Promise<void> {
