@@ -339,9 +339,10 @@ class Replay {
     this.counts.played++;
   }
 
-  /** The signer's answer to a sign request is the recorded client's reply to it, or none when it gave none. */
+  /** The signer's answer to a sign request is the recorded client's reply to it. */
   #registerAnswer(actor: Actor, step: MessageStep, tx: string): void {
-    actor.signer.expect(tx, this.#signAnswers.get(step.index)?.message.params as Json | undefined);
+    const answer = this.#signAnswers.get(step.index);
+    if (answer) actor.signer.expect(tx, answer.message.params as Json);
   }
 
   async #expect(actor: Actor, step: MessageStep): Promise<void> {
