@@ -27,7 +27,7 @@ import {
 import type { ChannelEvents } from './channel-events.js';
 import { isPeerProposal, signedBy, unwrap, type ChannelTerms, type ChannelView, type CoSignedState, type Expectation } from './checks.js';
 import { CoSignedStates } from './co-signed-states.js';
-import { initialState, mayStart, roundOf, statusOf, type CoreState } from './core/state.js';
+import { initialState, mayStart, roundOf, sessionOf, statusOf, type CoreState } from './core/state.js';
 import { step, type CoreEvent, type Effect } from './core/step.js';
 import { deferred, withTimeout, type Deferred } from './deadlines.js';
 import { Emitter, type Listener } from './emitter.js';
@@ -527,6 +527,7 @@ export class Channel {
       case 'ready':
         return this.#ready.resolve();
       case 'ended':
+        this.#questions.clear();
         this.#ready.reject(effect.error);
         this.#leaving?.reject(effect.error);
         return;
@@ -600,7 +601,8 @@ export class Channel {
   }
 
   #view(): ChannelView {
-    return { role: this.role, networkId: this.networkId, terms: this.terms, channelId: this.#channelId, latest: this.#states.latest };
+    const canSlash = sessionOf(this.#core)?.canSlash === true;
+    return { role: this.role, networkId: this.networkId, terms: this.terms, channelId: this.#channelId, latest: this.#states.latest, ...(canSlash && { canSlash }) };
   }
 
   async #onInfo(info: ChannelInfo): Promise<void> {
@@ -638,7 +640,7 @@ export class Channel {
     // A snapshot released its signing round once signed; its tx on chain settles it.
     const released = this.#ops.releasedWith(tx.tx);
     if (released) this.#ops.settle(released, { value: tx.tx });
-    await this.#dispatch({ type: 'on_chain', tx: tx.tx, txType: tx.type });
+    await this.#dispatch({ type: 'on_chain', tx: tx.tx, txType: tx.type, info: tx.info });
     if (tx.info === 'can_slash' && this.#autoSlash) {
       this.slash().catch((error: ChannelError) => this.#events.emit('error', error));
     }

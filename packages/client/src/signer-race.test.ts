@@ -93,13 +93,19 @@ async function goesOn(I: Channel, R: Channel, pair: Pair): Promise<void> {
   expect(I.state?.tx).toBe(R.state?.tx);
 }
 
+/** A pair on `profile` whose `side` signs through a controllable signer and sends over a recorded socket. */
+async function openWatched(profile: ProfileName, side: 'initiator' | 'responder') {
+  const wire = recorded();
+  const keys = { i: generateKeyPair(), r: generateKeyPair() };
+  const signer = controllable((side === 'initiator' ? keys.i : keys.r).secretKey);
+  pair = await openPair(profile, { [side]: { signer: signer.signer, transport: wire.transport } }, keys);
+  return { wire, signer, opened: pair };
+}
+
 describe.each<ProfileName>(['current', 'seed'])('signers that do not hold up the channel, node profile %s', (profile) => {
   test('a signer taking 2 s in a race: the conflict, the signal and a message arrive meanwhile; its late answer is never sent', { timeout: 30_000 }, async () => {
-    const wire = recorded();
-    const keys = { i: generateKeyPair(), r: generateKeyPair() };
-    const signer = controllable(keys.i.secretKey);
-    pair = await openPair(profile, { initiator: { signer: signer.signer, transport: wire.transport } }, keys);
-    const { initiator: I, responder: R, i, r } = pair;
+    const { wire, signer, opened } = await openWatched(profile, 'initiator');
+    const { initiator: I, responder: R, i, r } = opened;
     const seen: { conflict?: number; message?: number } = {};
     I.on('conflict', () => (seen.conflict ??= Date.now()));
     I.on('message', () => (seen.message ??= Date.now()));
@@ -124,16 +130,13 @@ describe.each<ProfileName>(['current', 'seed'])('signers that do not hold up the
     await until(() => signer.log.answered.length === 1, 5000);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(wire.signReplies()).toEqual([]);
-    await goesOn(I, R, pair);
+    await goesOn(I, R, opened);
     expect(wire.signReplies()).toEqual(['channels.update', 'channels.update_ack']);
   });
 
   test('a signer that declines sends nothing: the race ends in a conflict for both, and the channel goes on', { timeout: 30_000 }, async () => {
-    const wire = recorded();
-    const keys = { i: generateKeyPair(), r: generateKeyPair() };
-    const signer = controllable(keys.i.secretKey);
-    pair = await openPair(profile, { initiator: { signer: signer.signer, transport: wire.transport } }, keys);
-    const { initiator: I, responder: R, i, r } = pair;
+    const { wire, signer, opened } = await openWatched(profile, 'initiator');
+    const { initiator: I, responder: R, i, r } = opened;
 
     signer.set('decline');
     const outcomes = await Promise.all([I.transfer(i.publicKey, r.publicKey, 1n), R.transfer(r.publicKey, i.publicKey, 1n)].map((p) => settled(p, 10_000)));
@@ -141,15 +144,12 @@ describe.each<ProfileName>(['current', 'seed'])('signers that do not hold up the
     expect(signer.log.asked).toHaveLength(1);
     expect(wire.signReplies()).toEqual([]);
     signer.set('sign');
-    await goesOn(I, R, pair);
+    await goesOn(I, R, opened);
   });
 
   test('a counter-proposal supersedes the peer’s pending request: a conflict for both, the signer told, nothing sent for it', { timeout: 30_000 }, async () => {
-    const wire = recorded();
-    const keys = { i: generateKeyPair(), r: generateKeyPair() };
-    const signer = controllable(keys.r.secretKey);
-    pair = await openPair(profile, { responder: { signer: signer.signer, transport: wire.transport } }, keys);
-    const { initiator: I, responder: R, i, r } = pair;
+    const { wire, signer, opened } = await openWatched(profile, 'responder');
+    const { initiator: I, responder: R, i, r } = opened;
 
     // The responder has not decided on the initiator's transfer when it proposes its own.
     signer.set('until_aborted');
@@ -166,6 +166,6 @@ describe.each<ProfileName>(['current', 'seed'])('signers that do not hold up the
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(wire.signReplies()).toEqual([]);
     signer.set('sign');
-    await goesOn(I, R, pair);
+    await goesOn(I, R, opened);
   });
 });

@@ -35,7 +35,7 @@ export interface SignerQuestion {
 export function judgeRequest(method: SignRequestMethod, data: SignRequest, op: Operation | undefined, view: ChannelView): { verdict: Verdict; question?: SignerQuestion } {
   const peer = isPeerProposal(method);
   if (!expected(method, peer, op, view)) return { verdict: { ok: false, code: AbortCode.UNEXPECTED_REQUEST, reason: `${method} for nothing this client asked for` } };
-  const check = checkSignRequest(method, view, data.signed_tx, data.updates, op?.expectation ?? { kind: 'none' });
+  const check = checkSignRequest(method, view, data.signed_tx, data.updates, op?.expectation ?? { kind: 'unrequested' });
   if (!check.ok) return { verdict: { ok: false, code: check.code, reason: check.reason } };
   const { inner, next, channelId, effect } = check.value;
   const context = { method, role: view.role, networkId: view.networkId, channelId: channelId ?? view.channelId, tx: inner, updates: data.updates, own: !peer, effect };

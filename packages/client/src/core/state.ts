@@ -32,6 +32,8 @@ export interface Session {
    * (`aborted_update`, or the 2019 node's conflict) is still to come and ends nothing.
    */
   readonly echo: boolean;
+  /** The node reported `can_slash`: a solo close of an older round is on chain, so a slash asked for unasked is in order. */
+  readonly canSlash: boolean;
 }
 
 /** A round we signed: the state it becomes carries our signature. */
@@ -58,7 +60,11 @@ export type CoreState =
 export type RoundState = Extract<CoreState, { round: unknown }>;
 
 export function initialState(base: 'awaiting_open' | 'reestablishing', latest: bigint | undefined): CoreState {
-  return { kind: 'connecting', session: { base, latest, unseenRound: false, echo: false } };
+  return { kind: 'connecting', session: { base, latest, unseenRound: false, echo: false, canSlash: false } };
+}
+
+export function sessionOf(state: CoreState): Session | undefined {
+  return 'session' in state ? state.session : undefined;
 }
 
 export function roundOf(state: CoreState): SigningRound | undefined {

@@ -200,6 +200,12 @@ describe('rounds no operation of ours asked for', () => {
     expect(isReady(state)).toBe(true);
   });
 
+  test('once the node reports can_slash, the view says a slash asked for unasked is in order', () => {
+    const { state } = run(open(), { type: 'on_chain', tx: tx('close'), txType: 'channel_close_solo_tx', info: 'can_slash' });
+    expect(state.kind === 'idle' && state.session.canSlash).toBe(true);
+    expect(isReady(state)).toBe(true);
+  });
+
   test('a snapshot frees the queue once signed and waits for its tx on chain', () => {
     const op = operation({ signMethod: 'channels.sign.snapshot_solo_tx', completion: { kind: 'on_chain', txType: 'channel_snapshot_solo_tx', released: true } }, 5);
     const { state, effects } = run(open(), { type: 'sign_request', seq: 20, method: 'channels.sign.snapshot_solo_tx', peer: false, op, verdict: { ok: true } }, signed(20, 'snap'));
@@ -211,9 +217,9 @@ describe('rounds no operation of ours asked for', () => {
     const op = operation({ signMethod: 'channels.sign.close_solo_sign', completion: { kind: 'on_chain', txType: 'channel_close_solo_tx' } }, 5);
     const sent = run(open(), { type: 'sign_request', seq: 20, method: 'channels.sign.close_solo_sign', peer: false, op, verdict: { ok: true } }, signed(20, 'close')).state;
     expect(statusOf(sent)).toBe('awaiting_ack');
-    const other = run(sent, { type: 'on_chain', tx: tx('x'), txType: 'channel_deposit_tx' });
+    const other = run(sent, { type: 'on_chain', tx: tx('x'), txType: 'channel_deposit_tx', info: 'channel_changed' });
     expect(other.effects).toEqual([]);
-    const done = run(sent, { type: 'on_chain', tx: tx('close'), txType: 'channel_close_solo_tx' });
+    const done = run(sent, { type: 'on_chain', tx: tx('close'), txType: 'channel_close_solo_tx', info: 'channel_changed' });
     expect(types(done.effects)).toEqual(['abort_signer', 'settle', 'ready']);
   });
 });

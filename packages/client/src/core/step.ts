@@ -18,7 +18,7 @@ import type { ConflictEvent } from '../channel-events.js';
 import { AbortCode, ChannelError, ChannelErrorKind, ConflictError, RefusedError } from '../errors.js';
 import type { Operation } from '../operations.js';
 import { conflictVictims, type SigningRound } from '../signing-round.js';
-import { ending, isReady, roundOf, type CoreState, type Session, type SignedRound } from './state.js';
+import { ending, isReady, roundOf, sessionOf, type CoreState, type Session, type SignedRound } from './state.js';
 
 /** What the checks (checks.ts) made of a sign request. */
 export type Verdict =
@@ -51,7 +51,7 @@ export type CoreEvent =
   | { readonly type: 'resumed' }
   /** …and its co-signed state taken: the channel is open at it. */
   | { readonly type: 'synced' }
-  | { readonly type: 'on_chain'; readonly tx: Encoded<'tx'>; readonly txType: string }
+  | { readonly type: 'on_chain'; readonly tx: Encoded<'tx'>; readonly txType: string; readonly info: string }
   /** The node handed back the state to keep. */
   | { readonly type: 'left'; readonly tx: Encoded<'tx'> }
   | { readonly type: 'socket_closed'; readonly error: ChannelError };
@@ -125,10 +125,11 @@ function move(state: CoreState, event: CoreEvent): Step {
     case 'synced':
       return [withSession(state, { ...session, base: session.base === 'closing' || session.base === 'left' ? session.base : 'open' }), []];
     case 'on_chain': {
+      const seen = event.info === 'can_slash' && !session.canSlash ? withSession(state, { ...session, canSlash: true }) : state;
       const round = roundOf(state);
       const completion = round?.op?.completion;
-      if (!round?.op || completion?.kind !== 'on_chain' || completion.txType !== event.txType) return [state, []];
-      return [idle(session), [{ type: 'abort_signer', seq: round.seq }, { type: 'settle', op: round.op, outcome: { value: event.tx } }]];
+      if (!round?.op || completion?.kind !== 'on_chain' || completion.txType !== event.txType) return [seen, []];
+      return [idle(sessionOf(seen)!), [{ type: 'abort_signer', seq: round.seq }, { type: 'settle', op: round.op, outcome: { value: event.tx } }]];
     }
     case 'left':
       return [withSession(state, { ...session, base: 'left' }), [{ type: 'left', tx: event.tx }]];
