@@ -89,4 +89,33 @@ describe('sign replies by either name', () => {
     expect(replies).toBeGreaterThanOrEqual(2);
     expect(outcome).toMatch(/^PASS /);
   });
+
+  test('a sign request the recorded client left unanswered, of a tx asked for again after a conflict, is left unanswered', async () => {
+    // The seed's last proposal asks again for round 2's tx, which the initiator signed after the
+    // first conflict and aborts now: without its abort (and the node's answers to it) the request
+    // is one the recorded client never answered, and the client must send nothing for it either.
+    const outcome = await replayAltered(
+      'seed/000_16b59c4208d5b87d.json',
+      (transcript) => {
+        const abort = transcript.steps.findIndex((s) => s.index === 24);
+        transcript.steps.splice(abort, 3);
+      },
+      // The channel's terms: the group openings' (the seed's channel was opened in no recorded file).
+      ['json-rpc/continuous/init_per_group.json'],
+    );
+    expect(outcome).toMatch(/^PASS /);
+  });
+});
+
+describe("the node's state after a reconnect", () => {
+  test('back with an FSM that kept running, the client asks for the node’s state, answered with the channel’s latest co-signed state', async () => {
+    // The reestablish of sc_ws_leave_reconnect, as if the FSM had kept running: its fsm_up names
+    // the id the client reconnected with, so the client takes the node's state (the create tx's).
+    type FsmUp = { params: { data: { event?: string; fsm_id?: string } } };
+    const outcome = await replayAltered('json-rpc/sc_ws_leave_reconnect.json', (transcript) => {
+      const ups = transcript.steps.filter((s) => s.actor === 'initiator' && (s.message as FsmUp | undefined)?.params?.data?.event === 'fsm_up');
+      (ups.at(-1)!.message as FsmUp).params.data.fsm_id = (ups[0]!.message as FsmUp).params.data.fsm_id;
+    });
+    expect(outcome).toMatch(/^PASS .*1 node states answered/);
+  });
 });

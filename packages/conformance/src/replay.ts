@@ -18,13 +18,16 @@
  * Where the client cannot say what the recorded client said, the difference is counted, never
  * hidden: requests the API cannot make (the node's input probes, calls with no API) are put on
  * the client's socket by the replay (`injected`); a request the client sends with an id where the
- * recorded one had none gets the node's "ok" when the transcript holds no answer (`synthesized`).
+ * recorded one had none gets the node's "ok" when the transcript holds no answer (`synthesized`);
+ * the node's state the client asks for on its own (back with an FSM that kept running, it takes
+ * the node's latest co-signed state) is answered from the channel's ledger (`nodeStates`).
  */
-import { Channel, connectWebSocket, MemoryStore, type ChannelRecord, type CommonOptions, type Role, type Transport, type TransportFactory } from '@ch/client';
-import type { Encoded } from '@ch/codec';
+import { Channel, connectWebSocket, MemoryStore, type ChannelRecord, type ChannelTerms, type CommonOptions, type Role, type Transport, type TransportFactory } from '@ch/client';
+import { encodeCallStateTree, encodeStateTrees, initialState, OffChainState, type Encoded } from '@ch/codec';
 import { answerNotification, isSignReplyMethod, isSignRequestMethod, OPERATIONS, operationOf, REPLY_TAGS, SIGN_REQUESTS, stringifyJson, type JsonValue, type OperationEntry } from '@ch/rpc';
 import { apiCall, hasApiCall } from './client-calls.js';
 import { compareSent, shorten } from './compare.js';
+import { Ledger } from './ledger.js';
 import { compareQuery, nodeOptions, termsOf } from './open-options.js';
 import { ReplaySigner } from './replay-signer.js';
 import { ScriptedNode, type NodeConnection } from './scripted-node.js';
@@ -41,6 +44,8 @@ export interface ReplayCounts {
   opened: number;
   /** "ok" replies the transcript does not hold, to requests the client sent with an id. */
   synthesized: number;
+  /** Node states (`channels.get.offchain_state`) the client asked for on its own, answered from the ledger. */
+  nodeStates: number;
 }
 
 /**
@@ -121,7 +126,7 @@ export async function replay(transcript: Transcript, options: ReplayOptions): Pr
 }
 
 class Replay {
-  readonly counts: ReplayCounts = { compared: 0, played: 0, injected: {}, synthesized: 0, opened: 0 };
+  readonly counts: ReplayCounts = { compared: 0, played: 0, injected: {}, synthesized: 0, opened: 0, nodeStates: 0 };
   readonly notes: string[] = [];
   readonly #steps: readonly Step[];
   /** Sign request step → the recorded reply to it. */
@@ -143,6 +148,12 @@ class Replay {
   readonly #injected = new Set<number>();
   readonly #waitMs: number;
   #fsmIdsSet = 0;
+  /** The index of the step being played. */
+  #at = 0;
+  /** Each channel's co-signed states, from what the node said of it. */
+  readonly #ledgers = new Map<string, Ledger>();
+  /** The terms each participant opened a new channel with, until its create tx is co-signed. */
+  readonly #opening: Partial<Record<Role, ChannelTerms>> = {};
 
   constructor(transcript: Transcript, options: ReplayOptions, node: ScriptedNode) {
     this.#steps = transcript.steps;
@@ -190,6 +201,7 @@ class Replay {
   async play(): Promise<void> {
     await this.#resumeWhereNeeded();
     for (const step of this.#steps) {
+      this.#at = step.index;
       const actor = this.#actors[step.actor];
       if (isOpen(step)) await this.#open(actor, step);
       else if (isMessage(step)) await (step.dir === 'recv' ? this.#deliver(actor, step) : this.#expect(actor, step));
@@ -217,6 +229,7 @@ class Replay {
       if (first === undefined || isOpen(first)) continue;
       if (!start) throw new Mismatch(first.index, `the ${actor.role} speaks before any ws_open, and no co-signed state to resume from was found`);
       await actor.store.save({ ...start.record, role: actor.role });
+      this.#ledgerOf(start.record.channelId, start.record.terms.channelReserve).known(start.record.state.tx, new OffChainState(start.record.state.balances));
       const session = await this.#connect(actor, first.index, true, (options) => Channel.reconnect({ url: this.#node.url, channelId: start.record.channelId, ...options }));
       session.channelId = start.record.channelId;
       // What the node says once a channel is reestablished; the transcript starts after it. Sent
@@ -263,6 +276,7 @@ class Replay {
       throw e instanceof Mismatch ? e : new Mismatch(step, (e as Error).message);
     }
     const session: Session = { conn, transport, channel, opening, resuming, openSeen: false, stateSeen: false, channelId: null, owedOk: [], failure: () => failure };
+    conn.intercept = (message) => this.#ownQuery(actor, session, message);
     actor.sessions.push(session);
     return session;
   }
@@ -277,6 +291,7 @@ class Replay {
     const node = { url: this.#node.url, ...nodeOptions(q) };
     const resuming = q.existing_channel_id !== undefined;
     if (resuming) await this.#recordedFsmId(actor, q);
+    else this.#opening[actor.role] = termsOf(q);
     const session = await this.#connect(actor, step.index, resuming, (options) =>
       resuming
         ? Channel.reconnect({ ...node, ...options, channelId: q.existing_channel_id as Encoded<'ch'> })
@@ -335,14 +350,34 @@ class Replay {
     if (method === 'channels.update') session.stateSeen = true;
     const channelId = params?.channel_id ?? message.channel_id;
     if (typeof channelId === 'string') session.channelId = channelId;
+    this.#record(actor, channelId, method, params?.data as Json | undefined);
     session.conn.send(stringifyJson(message));
     this.counts.played++;
   }
 
-  /** The signer's answer to a sign request is the recorded client's reply to it. */
+  #ledgerOf(channelId: string, channelReserve: bigint): Ledger {
+    let ledger = this.#ledgers.get(channelId);
+    if (!ledger) this.#ledgers.set(channelId, (ledger = new Ledger(channelReserve)));
+    return ledger;
+  }
+
+  /** What the node's message says of the channel's co-signed states. */
+  #record(actor: Actor, channelId: JsonValue | undefined, method: string | undefined, data: Json | undefined): void {
+    if (typeof channelId !== 'string' || method === undefined || data === undefined) return;
+    const opening = this.#opening[actor.role];
+    const ledger = this.#ledgers.get(channelId) ?? (opening && this.#ledgerOf(channelId, opening.channelReserve));
+    if (!ledger) return;
+    if (isSignRequestMethod(method)) ledger.listed(method, data.signed_tx as string, data.updates as Json[]);
+    if (method !== 'channels.update' && method !== 'channels.leave') return;
+    const tx = data.state as Encoded<'tx'>;
+    if (ledger.coSigned(tx) === undefined || !opening) return;
+    // The first co-signed state of a new channel: its create tx, at the opening's balances.
+    if (ledger.known(tx, initialState({ initiator: opening.initiatorId, responder: opening.responderId, ...opening })) === undefined) delete this.#opening[actor.role];
+  }
+
+  /** The signer's answer to a sign request is the recorded client's reply to it, or none when it gave none. */
   #registerAnswer(actor: Actor, step: MessageStep, tx: string): void {
-    const answer = this.#signAnswers.get(step.index);
-    if (answer) actor.signer.expect(tx, answer.message.params as Json);
+    actor.signer.expect(tx, this.#signAnswers.get(step.index)?.message.params as Json | undefined);
   }
 
   async #expect(actor: Actor, step: MessageStep): Promise<void> {
@@ -418,6 +453,24 @@ class Replay {
   async #noneUnread(actor: Actor, session: Session, step: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 20));
     if (session.conn.unread > 0) throw new Mismatch(step, `the ${actor.role} sent ${describe(await session.conn.next(0))}, which the recorded client did not`);
+  }
+
+  /**
+   * The client asks for the node's state where the recorded client's next message is no such
+   * request (it takes the state of an FSM that kept running while it was away): answered with the
+   * channel's latest co-signed state, as the node has it. Anything else is left to compare.
+   */
+  #ownQuery(actor: Actor, session: Session, sent: Json): boolean {
+    if (sent.method !== 'channels.get.offchain_state' || sent.id === undefined) return false;
+    const next = this.#steps.find((s) => s.index >= this.#at && s.actor === actor.role && isMessage(s) && s.dir === 'send') as MessageStep | undefined;
+    if (next && methodOf(next) === sent.method) return false;
+    const latest = typeof session.channelId === 'string' ? this.#ledgers.get(session.channelId)?.latest : undefined;
+    // Without a co-signed state of the channel there is nothing to answer with: the request shows up as unrecorded.
+    if (!latest) return false;
+    const result = { calls: encodeCallStateTree(), half_signed_tx: '', signed_tx: latest.tx, trees: encodeStateTrees({ accounts: latest.state.accountEntries() }) };
+    session.conn.send(stringifyJson({ channel_id: session.channelId, id: sent.id, jsonrpc: '2.0', result, version: 1 }));
+    this.counts.nodeStates++;
+    return true;
   }
 }
 

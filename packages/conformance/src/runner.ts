@@ -48,7 +48,7 @@ export function formatOutcome(o: Outcome): string {
     case 'pass': {
       const c = o.result.counts;
       const injected = Object.entries(c.injected).map(([reason, n]) => `${n} injected (${reason.replace('_', ' ')})`);
-      const extra = [c.opened > 0 && `${c.opened} open queries`, ...injected, c.synthesized > 0 && `${c.synthesized} ok synthesized`, ...o.result.notes].filter(Boolean).join(', ');
+      const extra = [c.opened > 0 && `${c.opened} open queries`, ...injected, c.synthesized > 0 && `${c.synthesized} ok synthesized`, c.nodeStates > 0 && `${c.nodeStates} node states answered`, ...o.result.notes].filter(Boolean).join(', ');
       return `PASS ${o.path} (${c.compared + c.played} messages: ${c.compared} sent by the client, ${c.played} by the node${extra ? `; ${extra}` : ''})`;
     }
     case 'fail':

@@ -15,6 +15,8 @@ export class NodeConnection {
   readonly #injected: string[] = [];
   /** How many of the client's messages the replay has read. */
   #read = 0;
+  /** Answers what the client says on its own, where the recording has nothing to compare it with; true if it did. */
+  intercept: ((message: Json) => boolean) | undefined;
 
   constructor(
     readonly socket: WebSocket,
@@ -27,7 +29,8 @@ export class NodeConnection {
         this.#injected.shift();
         return;
       }
-      this.#inbox.push(parseJson(text) as Json);
+      const message = parseJson(text) as Json;
+      if (!this.intercept?.(message)) this.#inbox.push(message);
     });
     socket.on('close', () => this.#inbox.close());
   }

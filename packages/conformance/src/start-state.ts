@@ -12,50 +12,15 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { ChannelTerms } from '@ch/client';
-import { applyUpdates, buildTx, decode, encode, initialState, OffChainState, Tag, toHex, unpackTx, verifyTx, type Encoded, type OffChainUpdate } from '@ch/codec';
-import { OPERATIONS, stringifyJson, type JsonValue, type OperationEntry } from '@ch/rpc';
+import { buildTx, decode, encode, initialState, OffChainState, Tag, toHex, verifyTx, type Encoded } from '@ch/codec';
+import { stringifyJson, type JsonValue } from '@ch/rpc';
+import { Ledger, ROUND_REQUESTS, roundTx, type LedgerState } from './ledger.js';
 import { termsOf } from './open-options.js';
 import type { StartState } from './replay.js';
-import { innerKey, signedParts } from './signed-tx.js';
+import { signedParts } from './signed-tx.js';
 import { isMessage, isOpen, methodOf, prefixed, readTranscript, transcriptFiles, type Json, type MessageStep, type Transcript } from './transcript.js';
 
-/** Sign requests whose tx sets a new off-chain round from the listed updates: those of the operations that end in one. */
-const ROUND_REQUESTS: ReadonlySet<string> = new Set(
-  Object.values(OPERATIONS as Readonly<Record<string, OperationEntry>>).flatMap((op) => (op.completion.kind === 'round' ? [op.sign, op.ack].filter((m) => m !== undefined) : [])),
-);
-
-interface RoundTx {
-  readonly round: bigint;
-  readonly stateHash: Encoded<'st'>;
-}
-
-function roundTx(tx: string): RoundTx | undefined {
-  try {
-    const outer = unpackTx(tx as Encoded<'tx'>);
-    const inner = outer.tag === Tag.SignedTx ? outer.encodedTx : outer;
-    if (inner.tag === Tag.ChannelCreateTx) return { round: 1n, stateHash: inner.stateHash };
-    return 'round' in inner && 'stateHash' in inner ? { round: inner.round, stateHash: inner.stateHash } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 const big = (v: JsonValue | undefined): bigint => BigInt(v as number | bigint);
-
-function toUpdate(u: Json): OffChainUpdate {
-  switch (u.op) {
-    case 'OffChainTransfer':
-      return { op: 'OffChainTransfer', from: u.from as Encoded<'ak'>, to: u.to as Encoded<'ak'>, amount: big(u.amount) };
-    case 'OffChainDeposit':
-      return { op: 'OffChainDeposit', from: u.from as Encoded<'ak'>, amount: big(u.amount) };
-    case 'OffChainWithdrawal':
-      return { op: 'OffChainWithdrawal', to: u.to as Encoded<'ak'>, amount: big(u.amount) };
-    case 'OffChainMeta':
-      return { op: 'OffChainMeta', data: u.data as string };
-    default:
-      return { op: u.op as 'OffChainNewContract' };
-  }
-}
 
 const dataOf = (step: MessageStep): Json | undefined => (step.message.params as Json | undefined)?.data as Json | undefined;
 
@@ -120,34 +85,33 @@ function participants(transcript: Transcript, accounts: readonly Encoded<'ak'>[]
 }
 
 /** Rebuilds the channel's co-signed state at `round` from the group's recordings. */
-function ledgerState(files: readonly Transcript[], terms: ChannelTerms, round: bigint): { tx: Encoded<'tx'>; state: OffChainState } | string | undefined {
+function ledgerState(files: readonly Transcript[], terms: ChannelTerms, round: bigint): LedgerState | string | undefined {
   const coSigned = new Map<bigint, Encoded<'tx'>>();
-  const updates = new Map<string, OffChainUpdate[]>();
+  const ledger = new Ledger(terms.channelReserve);
   for (const file of files) {
     for (const step of file.steps.filter(isMessage)) {
       const method = methodOf(step) ?? '';
       const data = dataOf(step);
-      if (step.dir === 'recv' && method === 'channels.update' && typeof data?.state === 'string') {
+      if (step.dir !== 'recv') continue;
+      if (method === 'channels.update' && typeof data?.state === 'string') {
         const tx = roundTx(data.state);
         if (tx) coSigned.set(tx.round, data.state as Encoded<'tx'>);
-      } else if (step.dir === 'recv' && ROUND_REQUESTS.has(method) && typeof data?.signed_tx === 'string') {
-        updates.set(innerKey(data.signed_tx), (data.updates as Json[]).map(toUpdate));
+      } else if (typeof data?.signed_tx === 'string' && Array.isArray(data.updates)) {
+        ledger.listed(method, data.signed_tx, data.updates as Json[]);
       }
     }
   }
-  let state = initialState({ initiator: terms.initiatorId, responder: terms.responderId, ...terms });
-  for (let r = 1n; r <= round; r++) {
+  const create = coSigned.get(1n);
+  if (create === undefined) return undefined;
+  const opened = ledger.known(create, initialState({ initiator: terms.initiatorId, responder: terms.responderId, ...terms }));
+  if (opened !== undefined) return opened;
+  for (let r = 2n; r <= round; r++) {
     const tx = coSigned.get(r);
     if (tx === undefined) return undefined;
-    if (r > 1n) {
-      const listed = updates.get(innerKey(tx));
-      if (listed === undefined) return `no recorded updates for the co-signed round ${r}`;
-      state = applyUpdates(state, listed, terms.channelReserve);
-    }
-    if (encode(state.stateHash(), 'st') !== roundTx(tx)!.stateHash) return `the recorded updates up to round ${r} do not hash to its co-signed tx`;
-    if (r === round) return { tx, state };
+    const problem = ledger.coSigned(tx);
+    if (problem !== undefined) return problem;
   }
-  return undefined;
+  return ledger.at(round);
 }
 
 /**
