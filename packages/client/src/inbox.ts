@@ -1,7 +1,8 @@
 /**
- * The node's reports, handled one at a time in arrival order. The node orders its reports and
- * conflicts are attributed by that order (signing-round.ts), so a handler that waits for the signer
- * or the store holds back the reports behind it; replies to requests never wait here.
+ * The node's reports, handled one at a time in arrival order, and the signer's answers as they
+ * come, in turn with them. The node orders its reports and conflicts are attributed by that order
+ * (signing-round.ts), so a handler that waits for the store holds back the reports behind it; the
+ * signer never does (signing.ts), and replies to requests never wait here.
  */
 export type Task = () => Promise<void> | void;
 

@@ -10,10 +10,13 @@
  * started later.
  *
  * One case needs the order of a reply too: an update proposed while the node waits for our
- * signature on the peer's update is refused by the node (the 2019 node and this repository's node
- * answer "ok" and drop it, later nodes answer an error), and the conflict that ends the peer's
- * round ends ours with it. The node's "ok" then arrives after the peer's sign request and before
- * that conflict.
+ * signature on the peer's update (a race, or on purpose: an operation that supersedes the peer's
+ * request) is answered "ok" and dropped by the node (aesc_fsm awaiting_signature), and the
+ * conflict that ends the peer's round ends ours with it. The node's "ok" then arrives after the
+ * peer's sign request and before that conflict.
+ *
+ * A round we refuse ends here as soon as the refusal is sent (core/step.ts): the node's report of
+ * its end, `aborted_update` or the 2019 node's conflict, comes after and ends nothing more.
  */
 import type { Encoded } from '@ch/codec';
 import type { SignRequestMethod } from '@ch/rpc';
