@@ -15,6 +15,10 @@ import {
   type ParamsOf,
   type ResultOf,
   type SignReply,
+  type SignReplyMethod,
+  type ClientMethod,
+  type SIGN_REPLY_METHODS,
+  signRequestMethod,
 } from './index.js';
 
 declare const alice: Encoded<'ak'>;
@@ -105,5 +109,30 @@ describe('parsed messages narrow by method', () => {
       | 'channel_offchain_tx'
     >();
     expectTypeOf<ParamsOf<'channels.get.poi'>>().toEqualTypeOf<{ readonly accounts?: readonly Encoded<'ak'>[]; readonly contracts?: readonly Encoded<'ct'>[] }>();
+  });
+});
+
+describe('the catalogue types the methods it derives', () => {
+  it('gives on-chain calls their options, as bigint', () => {
+    expectTypeOf<ParamsOf<'channels.close_solo'>>().toEqualTypeOf<{ readonly nonce?: bigint; readonly fee?: bigint; readonly gas_price?: bigint }>();
+    request('channels.deposit', { amount: 1n, nonce: 2n, fee: 3n, gas_price: 4n, meta: ['m'], block_hash: 'kh_x' }, 1n);
+    notification('channels.force_progress', { contract_id: contract, abi_version: 3, amount: 1n, call_data: 'cb_x', gas_price: 1n, gas: 2n, nonce: 3n });
+    // @ts-expect-error shutdown takes no meta
+    notification('channels.shutdown', { meta: ['m'] });
+    // @ts-expect-error options are bigint
+    notification('channels.settle', { fee: 1 });
+  });
+
+  it('takes every reply name the node takes, each a sign reply', () => {
+    expectTypeOf<ParamsOf<'channels.close_solo_tx'>>().toEqualTypeOf<SignReply>();
+    expectTypeOf<ParamsOf<'channels.slash_tx'>>().toEqualTypeOf<SignReply>();
+    expectTypeOf<(typeof SIGN_REPLY_METHODS)['channels.sign.close_solo_sign']>().toEqualTypeOf<'channels.close_solo_sign'>();
+    expectTypeOf<SignReplyMethod>().toExtend<ClientMethod>();
+  });
+
+  it('builds sign requests with the data the client parses', () => {
+    nodeNotification(signRequestMethod('slash_tx'), null, { signed_tx: tx, updates: [] });
+    // @ts-expect-error a sign request carries its updates
+    nodeNotification(signRequestMethod('slash_tx'), null, { signed_tx: tx });
   });
 });
