@@ -6,7 +6,7 @@
  */
 import type { Channel } from '@ch/client';
 import type { Encoded } from '@ch/codec';
-import { OPERATIONS, type JsonValue, type OperationName } from '@ch/rpc';
+import { OPERATIONS, type JsonValue, type OperationName, type OptionName } from '@ch/rpc';
 import type { Json } from './transcript.js';
 
 type Call = () => Promise<unknown>;
@@ -14,18 +14,27 @@ type Call = () => Promise<unknown>;
 const isAmount = (v: JsonValue | undefined): v is number | bigint => typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
 const isStringList = (v: JsonValue | undefined): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
 
-/** Optional `fee` of the on-chain calls; undefined when the params hold anything else. */
-function feeOption(params: Json): { fee?: bigint } | undefined {
-  const keys = Object.keys(params);
-  if (keys.some((k) => k !== 'fee')) return undefined;
-  if (params.fee === undefined) return {};
-  return isAmount(params.fee) ? { fee: BigInt(params.fee) } : undefined;
+/** The API's name of each option the catalogue lists (`OPTION_SCHEMAS`). */
+const API_OPTIONS: { readonly [O in OptionName]: string } = { nonce: 'nonce', fee: 'fee', gas_price: 'gasPrice', gas: 'gas', meta: 'meta', block_hash: 'blockHash' };
+
+type ApiOptions = { fee?: bigint; nonce?: bigint; gasPrice?: bigint; meta?: string[]; blockHash?: Encoded<'kh'> | Encoded<'mh'> };
+
+/** An operation's optional params as API options; undefined when the params hold anything the API cannot pass. */
+function apiOptions(operation: OperationName, params: Json): ApiOptions | undefined {
+  const known: readonly string[] = OPERATIONS[operation].options;
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(params)) {
+    if (!known.includes(key)) return undefined;
+    if (key === 'meta' ? !isStringList(value) : key === 'block_hash' ? typeof value !== 'string' : !isAmount(value)) return undefined;
+    options[API_OPTIONS[key as OptionName]] = isAmount(value) ? BigInt(value) : value;
+  }
+  return options as ApiOptions;
 }
 
-function amountCall(params: Json, call: (amount: bigint, options: { fee?: bigint }) => Promise<unknown>): Call | undefined {
+function amountCall(operation: 'deposit' | 'withdraw', params: Json, call: (amount: bigint, options: ApiOptions) => Promise<unknown>): Call | undefined {
   const { amount, ...rest } = params;
-  const fee = feeOption(rest);
-  return isAmount(amount) && fee ? () => call(BigInt(amount), fee) : undefined;
+  const options = apiOptions(operation, rest);
+  return isAmount(amount) && options ? () => call(BigInt(amount), options) : undefined;
 }
 
 /** The operations that take nothing but their options, by the name of their `Channel` call. */
@@ -56,9 +65,9 @@ export function apiCall(channel: Channel, method: string, params: Json): Call | 
       return () => channel.transfer(from as Encoded<'ak'>, to as Encoded<'ak'>, BigInt(amount), meta ? { meta } : {});
     }
     case 'channels.deposit':
-      return amountCall(params, (amount, options) => channel.deposit(amount, options));
+      return amountCall('deposit', params, (amount, options) => channel.deposit(amount, options));
     case 'channels.withdraw':
-      return amountCall(params, (amount, options) => channel.withdraw(amount, options));
+      return amountCall('withdraw', params, (amount, options) => channel.withdraw(amount, options));
     case 'channels.leave':
       return Object.keys(params).length === 0 ? () => channel.leave() : undefined;
     case 'channels.get.balances':
@@ -76,7 +85,7 @@ export function apiCall(channel: Channel, method: string, params: Json): Call | 
       return params.action === 'ping' ? () => channel.ping() : params.action === 'stop' ? () => channel.stop() : undefined;
     default: {
       const name = OPTIONS_ONLY.find((n) => OPERATIONS[n].request === method);
-      const options = name && feeOption(params);
+      const options = name && apiOptions(name, params);
       return name && options ? () => channel[name](options) : undefined;
     }
   }
