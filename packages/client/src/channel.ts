@@ -11,6 +11,7 @@
  */
 import { encode, poiHash, Tag, type Encoded } from '@ch/codec';
 import {
+  OPERATIONS,
   SIGN_REPLY_METHODS,
   type ChannelInfo,
   type ClientMethod,
@@ -25,7 +26,7 @@ import {
   type SignRequestMethod,
 } from '@ch/rpc';
 import type { ChannelEvents } from './channel-events.js';
-import { isPeerProposal, signedBy, unwrap, type ChannelTerms, type ChannelView, type CoSignedState, type Expectation } from './checks.js';
+import { isPeerProposal, signedBy, unwrap, type ChannelTerms, type ChannelView, type CoSignedState, type Expectation, type OnChainExpectation } from './checks.js';
 import { CoSignedStates } from './co-signed-states.js';
 import { initialState, mayStart, roundOf, sessionOf, statusOf, type CoreState } from './core/state.js';
 import { step, type CoreEvent, type Effect } from './core/step.js';
@@ -35,7 +36,8 @@ import { AbortCode, ChannelError, ChannelErrorKind, isChannelError } from './err
 import { SerialInbox } from './inbox.js';
 import { checkNodeState } from './node-state.js';
 import { OperationQueue, type Completion } from './operations.js';
-import { DEFAULT_TIMEOUTS, type OpenOptions, type ReestablishOptions, type Timeouts } from './options.js';
+import { DEFAULT_SIGN_POLICY, type SignPolicy } from './policy.js';
+import { DEFAULT_TIMEOUTS, onChainParams, type FundingOptions, type OnChainOptions, type OpenOptions, type ReestablishOptions, type Timeouts } from './options.js';
 import { openQuery, reestablishQuery, withQuery } from './query.js';
 import { withRetry, type RetryPolicy } from './retry.js';
 import { RpcSession } from './rpc-session.js';
@@ -57,6 +59,9 @@ interface ChannelInit {
   readonly timeouts: Timeouts;
   readonly retry: RetryPolicy | undefined;
   readonly autoSlash: boolean;
+  readonly policy: SignPolicy;
+  /** The initiator's options for the create tx. */
+  readonly opening?: OnChainOptions;
   readonly record?: ChannelRecord;
   /** The record's state is the create tx only we signed: the channel never opened, that state is still pending. */
   readonly unopened?: boolean;
@@ -77,6 +82,8 @@ export class Channel {
   readonly #timeouts: Timeouts;
   readonly #retry: RetryPolicy | undefined;
   readonly #autoSlash: boolean;
+  readonly #policy: SignPolicy;
+  readonly #opening: OnChainOptions | undefined;
   readonly #events: Emitter<ChannelEvents>;
   readonly #session: RpcSession;
   readonly #ops = new OperationQueue(() => this.#pump());
@@ -107,6 +114,8 @@ export class Channel {
     this.#timeouts = init.timeouts;
     this.#retry = init.retry;
     this.#autoSlash = init.autoSlash;
+    this.#policy = init.policy;
+    this.#opening = init.opening;
     this.#events = new Emitter<ChannelEvents>((error, event) => {
       if (event !== 'error') this.#events.emit('error', new ChannelError(ChannelErrorKind.LISTENER, `a listener of "${String(event)}" threw`, { cause: error }));
     });
@@ -160,7 +169,9 @@ export class Channel {
       lockPeriod: options.lockPeriod,
     };
     const connection = { factory: options.transport, url: withQuery(options.url, openQuery(options.role, terms, options)), next: 'awaiting_open' } as const;
-    return new Channel({ ...Channel.#common(options), role: options.role, networkId: options.networkId, terms, connection });
+    const { nonce, fee, gasPrice } = options;
+    const opening = { ...(nonce !== undefined && { nonce }), ...(fee !== undefined && { fee }), ...(gasPrice !== undefined && { gasPrice }) };
+    return new Channel({ ...Channel.#common(options), role: options.role, networkId: options.networkId, terms, connection, opening });
   }
 
   /** Opens a new channel; resolves once it is open (funding locked on chain and round 1 co-signed). */
@@ -205,6 +216,7 @@ export class Channel {
       timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
       retry: options.retry,
       autoSlash: options.autoSlash ?? true,
+      policy: options.signPolicy ?? DEFAULT_SIGN_POLICY,
     };
   }
 
@@ -303,41 +315,44 @@ export class Channel {
     );
   }
 
-  /** Deposits `amount` from this participant's account; resolves with the new round once locked on chain. */
-  deposit(amount: bigint, options: { fee?: bigint } = {}): Promise<bigint> {
-    return this.#operate('channels.deposit', { amount, ...options }, `deposit of ${amount}`, { kind: 'deposit', amount }, 'channels.sign.deposit_tx', { kind: 'round' }, this.#timeouts.onChain);
+  /**
+   * Deposits `amount` from this participant's account; resolves with the new round once locked on
+   * chain. The options go into the tx (checked before signing); `meta` is listed after the deposit.
+   */
+  deposit(amount: bigint, options: FundingOptions = {}): Promise<bigint> {
+    return this.#funding('deposit', amount, options);
   }
 
-  /** Withdraws `amount` to this participant's account; resolves with the new round once locked on chain. */
-  withdraw(amount: bigint, options: { fee?: bigint } = {}): Promise<bigint> {
-    return this.#operate('channels.withdraw', { amount, ...options }, `withdrawal of ${amount}`, { kind: 'withdraw', amount }, 'channels.sign.withdraw_tx', { kind: 'round' }, this.#timeouts.onChain);
+  /** Withdraws `amount` to this participant's account; resolves with the new round once locked on chain. Options as for `deposit`. */
+  withdraw(amount: bigint, options: FundingOptions = {}): Promise<bigint> {
+    return this.#funding('withdraw', amount, options);
   }
 
   /** Closes the channel mutually; resolves with the close tx once the node reports it on chain. */
-  shutdown(options: { fee?: bigint } = {}): Promise<Encoded<'tx'>> {
-    return this.#onChain('channels.shutdown', options, 'shutdown', 'channels.sign.shutdown_sign', 'channel_close_mutual_tx');
+  shutdown(options: OnChainOptions = {}): Promise<Encoded<'tx'>> {
+    return this.#onChain('shutdown', 'shutdown', options);
   }
 
   /** Starts closing alone with the last co-signed state; the lock period follows. */
-  closeSolo(options: { fee?: bigint } = {}): Promise<Encoded<'tx'>> {
-    return this.#onChain('channels.close_solo', options, 'close solo', 'channels.sign.close_solo_sign', 'channel_close_solo_tx');
+  closeSolo(options: OnChainOptions = {}): Promise<Encoded<'tx'>> {
+    return this.#onChain('closeSolo', 'close_solo', options);
   }
 
   /** Answers a solo close with an older state by putting the last co-signed one on chain. */
-  slash(options: { fee?: bigint } = {}): Promise<Encoded<'tx'>> {
-    return this.#onChain('channels.slash', options, 'slash', 'channels.sign.slash_tx', 'channel_slash_tx');
+  slash(options: OnChainOptions = {}): Promise<Encoded<'tx'>> {
+    return this.#onChain('slash', 'slash', options);
   }
 
   /** Pays out the closed channel once its lock period is over. */
-  settle(options: { fee?: bigint } = {}): Promise<Encoded<'tx'>> {
-    return this.#onChain('channels.settle', options, 'settle', 'channels.sign.settle_sign', 'channel_settle_tx');
+  settle(options: OnChainOptions = {}): Promise<Encoded<'tx'>> {
+    return this.#onChain('settle', 'settle', options);
   }
 
   /** Puts the last co-signed off-chain state on chain without closing. */
-  snapshot(options: { fee?: bigint } = {}): Promise<Encoded<'tx'>> {
+  snapshot(options: OnChainOptions = {}): Promise<Encoded<'tx'>> {
     // The node posts a snapshot and is open again at once (its own transcripts go on with transfers
     // before it is mined): later operations do not wait for the chain.
-    return this.#onChain('channels.snapshot_solo', options, 'snapshot', 'channels.sign.snapshot_solo_tx', 'channel_snapshot_solo_tx', true);
+    return this.#onChain('snapshot', 'snapshot_solo', options);
   }
 
   /**
@@ -354,7 +369,8 @@ export class Channel {
   }
 
   forceProgress(params: ParamsOf<'channels.force_progress'>): Promise<Encoded<'tx'>> {
-    return this.#onChain('channels.force_progress', params, 'force progress', 'channels.sign.force_progress_tx', 'channel_force_progress_tx');
+    const { request, sign, completion } = OPERATIONS.forceProgress;
+    return this.#operate(request, params, 'forceProgress', { kind: 'none' }, sign, completion, this.#timeouts.onChain);
   }
 
   dryRunContractCall(params: ParamsOf<'channels.dry_run.call_contract'>): Promise<ResultOf<'channels.dry_run.call_contract'>> {
@@ -439,8 +455,16 @@ export class Channel {
     return this.#session.request(method, params, { timeoutMs: this.#timeouts.request });
   }
 
-  #onChain<M extends ClientMethod>(method: M, params: ParamsOf<M>, label: string, signMethod: SignRequestMethod, txType: Extract<Completion, { kind: 'on_chain' }>['txType'], released = false): Promise<Encoded<'tx'>> {
-    return this.#operate(method, params, label, { kind: 'none' }, signMethod, { kind: 'on_chain', txType, released }, this.#timeouts.onChain);
+  /** A deposit or withdrawal: a new round once its tx is locked on chain. */
+  #funding(operation: 'deposit' | 'withdraw', amount: bigint, options: FundingOptions): Promise<bigint> {
+    const { request, sign, completion } = OPERATIONS[operation];
+    return this.#operate(request, { amount, ...onChainParams(options) }, `${operation} of ${amount}`, { kind: operation, amount, options }, sign, completion, this.#timeouts.onChain);
+  }
+
+  /** An on-chain operation of the catalogue's, with the options the caller gave; the signed tx must carry them. */
+  #onChain(operation: 'shutdown' | 'closeSolo' | 'slash' | 'settle' | 'snapshot', kind: Exclude<OnChainExpectation['kind'], 'deposit' | 'withdraw' | 'create'>, options: OnChainOptions): Promise<Encoded<'tx'>> {
+    const { request, sign, completion } = OPERATIONS[operation];
+    return this.#operate(request, onChainParams(options), operation, { kind, options }, sign, completion, this.#timeouts.onChain);
   }
 
   #operate<T, M extends ClientMethod = ClientMethod>(method: M, params: ParamsOf<M>, label: string, expectation: Expectation, signMethod: SignRequestMethod, completion: Completion, timeoutMs: number, supersede = false): Promise<T> {
@@ -602,7 +626,9 @@ export class Channel {
 
   #view(): ChannelView {
     const canSlash = sessionOf(this.#core)?.canSlash === true;
-    return { role: this.role, networkId: this.networkId, terms: this.terms, channelId: this.#channelId, latest: this.#states.latest, ...(canSlash && { canSlash }) };
+    const { role, networkId, terms } = this;
+    const opening = this.#opening;
+    return { role, networkId, terms, channelId: this.#channelId, latest: this.#states.latest, policy: this.#policy, ...(opening && { opening }), ...(canSlash && { canSlash }) };
   }
 
   async #onInfo(info: ChannelInfo): Promise<void> {

@@ -27,9 +27,10 @@ import {
 } from '@ch/codec';
 import { SIGN_REQUESTS, type OffChainUpdate, type SignRequestMethod } from '@ch/rpc';
 import { AbortCode } from './errors.js';
-import { DEFAULT_SIGN_POLICY, feeRefusal, policyRefusal, type Refusal, type SignPolicy } from './policy.js';
+import { DEFAULT_SIGN_POLICY, delegateRefusal, feeRefusal, policyRefusal, type Refusal, type SignPolicy } from './policy.js';
 import { SIGNED_TX, signedParts } from './signed-parts.js';
 import type { Role } from './signer.js';
+import type { FundingOptions, OnChainOptions } from './options.js';
 
 export { closeMutualPayout as closeMutualAmounts } from '@ch/codec';
 
@@ -62,21 +63,16 @@ export interface ChannelView {
   readonly latest: CoSignedState | undefined;
   /** The node reported `can_slash`: a solo close of an older round is on chain. Unset: no. */
   readonly canSlash?: boolean;
-}
-
-/** On-chain options the caller gave its request; the signed tx must carry them (absent ones are the node's to pick). */
-export interface OnChainOptions {
-  readonly nonce?: bigint;
-  readonly fee?: bigint;
-  readonly gasPrice?: bigint;
-  /** Meta updates listed after a deposit or withdrawal. */
-  readonly meta?: readonly string[];
+  /** The initiator's options for the create tx, given when opening. */
+  readonly opening?: OnChainOptions;
+  /** Default `DEFAULT_SIGN_POLICY`. */
+  readonly policy?: SignPolicy;
 }
 
 /** An on-chain operation of this client's: the tx it must be, and the options given. */
 export type OnChainExpectation =
-  | { readonly kind: 'deposit' | 'withdraw'; readonly amount: bigint; readonly options?: OnChainOptions }
-  | { readonly kind: 'shutdown' | 'close_solo' | 'snapshot_solo' | 'slash' | 'settle'; readonly options?: OnChainOptions };
+  | { readonly kind: 'deposit' | 'withdraw'; readonly amount: bigint; readonly options?: FundingOptions }
+  | { readonly kind: 'create' | 'shutdown' | 'close_solo' | 'snapshot_solo' | 'slash' | 'settle'; readonly options?: OnChainOptions };
 
 /**
  * What this client asked the node for. `none`: its own request, with nothing more to compare (a
@@ -245,7 +241,7 @@ export function checkSignRequest(
   tx: Encoded<'tx'>,
   updates: readonly OffChainUpdate[],
   expected: Expectation,
-  policy: SignPolicy = DEFAULT_SIGN_POLICY,
+  policy: SignPolicy = view.policy ?? DEFAULT_SIGN_POLICY,
 ): CheckResult {
   const { tx: tag, fromPeer } = SIGN_REQUESTS[method];
   let inner: UnsignedTx;
@@ -266,10 +262,15 @@ export function checkSignRequest(
   // The create tx's proposer is the initiator, whatever our role.
   const proposer = inner.tag === Tag.ChannelCreateTx ? view.terms.initiatorId : fromPeer ? peerAccount(view) : myAccount(view);
   if (fromPeer && !signedBy(tx, view.networkId, [proposer])) return refuse(AbortCode.MISSING_SIGNATURE, `the proposal lacks the valid signature of ${proposer}`);
-  const refusal = decide(effect, listed, proposer, fromPeer ? { kind: 'unrequested' } : expected, policy, view);
+  const refusal = decide(effect, listed, proposer, fromPeer ? { kind: 'unrequested' } : ownExpectation(effect, expected, view), policy, view);
   if (refusal) return refuse(refusal.code, refusal.reason);
   const next = NEW_ROUND_KINDS.has(effect.kind) ? { round: effect.round!, tx, state: effect.state! } : undefined;
   return { ok: true, value: { inner, effect, ...(next && { next }), ...(effect.kind === 'create' && { channelId: effect.channelId }) } };
+}
+
+/** The initiator asked for its create tx when it opened, with the options it gave then. */
+function ownExpectation(effect: TxEffect, expected: Expectation, view: ChannelView): Expectation {
+  return effect.kind === 'create' && expected.kind === 'unrequested' ? { kind: 'create', options: view.opening ?? {} } : expected;
 }
 
 /** The txs whose co-signature makes a new co-signed state. */
@@ -277,6 +278,7 @@ const NEW_ROUND_KINDS: ReadonlySet<EffectKind> = new Set(['create', 'offchain', 
 
 /** What each on-chain expectation asks for. */
 const EXPECTED_KINDS: { readonly [K in OnChainExpectation['kind']]: EffectKind } = {
+  create: 'create',
   deposit: 'deposit',
   withdraw: 'withdraw',
   shutdown: 'close_mutual',
@@ -299,17 +301,20 @@ function decide(effect: TxEffect, listed: readonly StateUpdate[], proposer: Enco
       return policyRefusal(policy, effect, { unrequested: false, canSlash: view.canSlash === true });
     case 'unrequested':
       return policyRefusal(policy, effect, { unrequested: true, canSlash: view.canSlash === true });
-    default:
+    default: {
       if (EXPECTED_KINDS[expected.kind] !== effect.kind) return { code: AbortCode.WRONG_TX_KIND, reason: `a ${effect.kind} tx for a ${expected.kind}` };
+      const foreign = delegateRefusal(policy, effect);
+      if (foreign) return foreign;
       if ((effect.tx.tag === Tag.ChannelDepositTx || effect.tx.tag === Tag.ChannelWithdrawTx) && 'amount' in expected && effect.tx.amount !== expected.amount) {
         return { code: AbortCode.WRONG_AMOUNT, reason: `${expected.kind} of ${effect.tx.amount}, asked for ${expected.amount}` };
       }
       return optionsRefusal(effect, listed, expected.options ?? {}, policy);
+    }
   }
 }
 
 /** The tx carries the options the caller gave; a fee the caller left to the node is bounded by the policy. */
-function optionsRefusal(effect: TxEffect, listed: readonly StateUpdate[], options: OnChainOptions, policy: SignPolicy): Refusal | undefined {
+function optionsRefusal(effect: TxEffect, listed: readonly StateUpdate[], options: FundingOptions, policy: SignPolicy): Refusal | undefined {
   if (options.nonce !== undefined && effect.nonce !== options.nonce) return { code: AbortCode.WRONG_OPTIONS, reason: `nonce ${effect.nonce}, asked for ${options.nonce}` };
   if (options.meta !== undefined) {
     const meta = listed.slice(1).map((u) => (u.op === 'OffChainMeta' ? u.data : undefined));

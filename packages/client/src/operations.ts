@@ -3,7 +3,7 @@
  * settled exactly once, by its outcome or by its deadline. The deadline runs from the call, so a
  * caller waits at most the configured time whatever the node does.
  */
-import type { ChannelTxType, SignRequestMethod } from '@ch/rpc';
+import type { Completion, SignRequestMethod } from '@ch/rpc';
 import type { Encoded } from '@ch/codec';
 import { sameTransaction, type Expectation } from './checks.js';
 import { TimeoutError, type ChannelError } from './errors.js';
@@ -11,11 +11,11 @@ import { TimeoutError, type ChannelError } from './errors.js';
 export type OperationPhase = 'queued' | 'requested' | 'signed' | 'settled';
 
 /**
- * How an operation ends well: a new co-signed round, or its tx reported on chain. `released`: the
- * node takes new operations once the tx is signed (it posts it and is open again), so the
- * operation stops holding the queue then and only waits for the chain.
+ * How an operation ends well is the protocol catalogue's `Completion`: a new co-signed round, or its
+ * tx reported on chain. `released`: the node takes new operations once the tx is signed (it posts
+ * it and is open again), so the operation stops holding the queue then and only waits for the chain.
  */
-export type Completion = { readonly kind: 'round' } | { readonly kind: 'on_chain'; readonly txType: ChannelTxType; readonly released?: boolean };
+export type { Completion };
 
 export interface OperationSpec {
   /** For messages: `transfer`, `deposit`, … */

@@ -1,6 +1,7 @@
 /** What `Channel.open` and `Channel.reestablish` take. */
 import type { Encoded } from '@ch/codec';
 import type { ChannelTerms } from './checks.js';
+import type { SignPolicy } from './policy.js';
 import type { NodeOptions } from './query.js';
 import type { RetryPolicy } from './retry.js';
 import type { Role, Signer } from './signer.js';
@@ -32,6 +33,37 @@ export const DEFAULT_TIMEOUTS: Timeouts = {
   sign: 60_000,
 };
 
+/**
+ * What the node takes for each on-chain tx it builds for this client (sc_ws_api_jsonrpc
+ * `onchain_params/0`). The tx the client signs must carry what is given, and its fee must be the
+ * node's fee rule (aesc_fsm `new_onchain_tx_/4`) applied to these: a fee alone is that fee; a fee
+ * and a gas price, the larger of the fee and the minimum fee at that price; a gas price alone or
+ * nothing, the minimum fee at that or the node's price (the latter bounded by `signPolicy`).
+ */
+export interface OnChainOptions {
+  readonly nonce?: bigint;
+  readonly fee?: bigint;
+  readonly gasPrice?: bigint;
+}
+
+/** Deposits and withdrawals also list meta updates after their own, and may pin the round's environment to a block. */
+export interface FundingOptions extends OnChainOptions {
+  readonly meta?: readonly string[];
+  readonly blockHash?: Encoded<'kh'> | Encoded<'mh'>;
+}
+
+/** The wire names of the options (`gas_price`, `block_hash`); absent ones are not sent. */
+export function onChainParams(options: FundingOptions): { nonce?: bigint; fee?: bigint; gas_price?: bigint; meta?: string[]; block_hash?: Encoded<'kh'> | Encoded<'mh'> } {
+  const { nonce, fee, gasPrice, meta, blockHash } = options;
+  return {
+    ...(nonce !== undefined && { nonce }),
+    ...(fee !== undefined && { fee }),
+    ...(gasPrice !== undefined && { gas_price: gasPrice }),
+    ...(meta !== undefined && { meta: [...meta] }),
+    ...(blockHash !== undefined && { block_hash: blockHash }),
+  };
+}
+
 export interface CommonOptions extends NodeOptions {
   /** The node's channel endpoint, e.g. `ws://localhost:3014/channel`. */
   readonly url: string;
@@ -46,6 +78,8 @@ export interface CommonOptions extends NodeOptions {
   readonly retry?: RetryPolicy;
   /** Sign the slash tx the node offers when the peer closes with an old state (default true). */
   readonly autoSlash?: boolean;
+  /** What this client signs that it did not ask for in full (default `DEFAULT_SIGN_POLICY`: fees up to 5× the minimum, no delegates). */
+  readonly signPolicy?: SignPolicy;
   readonly transport?: TransportFactory;
 }
 

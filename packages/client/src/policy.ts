@@ -34,14 +34,20 @@ export function feeRefusal(policy: SignPolicy, effect: TxEffect): Refusal | unde
   return { code: AbortCode.FEE_ABOVE_POLICY, reason: `fee ${effect.fee} is above ${policy.maxFeeFactor}× the minimum fee ${minimum}` };
 }
 
+/** A delegate the policy does not name: no request of ours asks for one, so it is refused whoever asked. */
+export function delegateRefusal(policy: SignPolicy, effect: TxEffect): Refusal | undefined {
+  const foreign = effect.delegates.find((d) => !policy.delegates.includes(d));
+  return foreign === undefined ? undefined : { code: AbortCode.FOREIGN_ACCOUNT, reason: `the create tx names ${foreign} as a delegate` };
+}
+
 /**
  * Why `policy` refuses a tx this client did not ask for (`unrequested`) or the peer proposed: its
  * fee, its delegates, or a solo tx nobody here asked for. A slash is the one solo tx the node may
  * ask for unasked, and only once an older state is closing on chain (`canSlash`).
  */
 export function policyRefusal(policy: SignPolicy, effect: TxEffect, context: { readonly unrequested: boolean; readonly canSlash: boolean }): Refusal | undefined {
-  const foreign = effect.delegates.find((d) => !policy.delegates.includes(d));
-  if (foreign !== undefined) return { code: AbortCode.FOREIGN_ACCOUNT, reason: `the create tx names ${foreign} as a delegate` };
+  const foreign = delegateRefusal(policy, effect);
+  if (foreign) return foreign;
   if (context.unrequested && SOLO_KINDS.has(effect.kind) && !(effect.kind === 'slash' && context.canSlash)) {
     return { code: AbortCode.UNEXPECTED_REQUEST, reason: `a ${effect.kind} tx this client did not ask for` };
   }

@@ -93,7 +93,7 @@ let nextPort = 15_000 + Math.floor(Math.random() * 5_000);
 export async function openOn(
   counterpart: Counterpart,
   pair: readonly [number, number],
-  side: { initiator?: Partial<OpenOptions>; responder?: Partial<OpenOptions>; terms?: Partial<typeof SEED_TERMS> } = {},
+  side: { initiator?: Partial<OpenOptions>; responder?: Partial<OpenOptions>; terms?: { readonly [K in keyof typeof SEED_TERMS]?: bigint } } = {},
 ): Promise<{ I: Channel; R: Channel; i: Encoded<'ak'>; r: Encoded<'ak'>; close(): void }> {
   const [i, r] = [counterpart.accounts[pair[0]]!, counterpart.accounts[pair[1]]!];
   const port = nextPort++;
