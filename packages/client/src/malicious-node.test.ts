@@ -167,7 +167,7 @@ const HARMFUL: readonly Harm[] = [
     call: { operation: (c) => c.deposit(AMOUNT, { fee: 20_000n }), request: 'channels.deposit' },
     request: 'channels.sign.deposit_tx',
     forge: (n) => n.funding('deposit', us(n), AMOUNT, { fee: FAR_TOO_HIGH }),
-    codes: ['WRONG_OPTIONS', 'FEE_ABOVE_POLICY'],
+    codes: ['WRONG_OPTIONS'],
   },
   { name: 'deposit_tx for another channel', call: deposit, request: 'channels.sign.deposit_tx', forge: (n) => n.funding('deposit', us(n), AMOUNT, { channelId: ANOTHER_CHANNEL }), codes: ['WRONG_CHANNEL'] },
   { name: 'deposit_tx at the last co-signed round (an older round)', call: deposit, request: 'channels.sign.deposit_tx', forge: (n) => n.funding('deposit', us(n), AMOUNT, { round: n.latest.round }), codes: ['WRONG_ROUND'] },
