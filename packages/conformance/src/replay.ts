@@ -22,7 +22,7 @@
  * the node's state the client asks for on its own (back with an FSM that kept running, it takes
  * the node's latest co-signed state) is answered from the channel's ledger (`nodeStates`).
  */
-import { Channel, connectWebSocket, MemoryStore, type ChannelRecord, type ChannelTerms, type CommonOptions, type Role, type Transport, type TransportFactory } from '@ch/client';
+import { Channel, connectWebSocket, DEFAULT_SIGN_POLICY, MemoryStore, type ChannelRecord, type ChannelTerms, type CommonOptions, type Role, type SignPolicy, type Transport, type TransportFactory } from '@ch/client';
 import { encodeCallStateTree, encodeStateTrees, initialState, OffChainState, type Encoded } from '@ch/codec';
 import { answerNotification, isSignReplyMethod, isSignRequestMethod, OPERATIONS, operationOf, REPLY_TAGS, SIGN_REQUESTS, stringifyJson, type JsonValue, type OperationEntry } from '@ch/rpc';
 import { apiCall, hasApiCall } from './client-calls.js';
@@ -102,7 +102,13 @@ interface Session {
   readonly owedOk: { readonly id: JsonValue; readonly signMethod: string }[];
 }
 
-type ClientOptions = Required<Pick<CommonOptions, 'signer' | 'store' | 'transport' | 'autoSlash' | 'timeouts'>>;
+type ClientOptions = Required<Pick<CommonOptions, 'signer' | 'store' | 'transport' | 'autoSlash' | 'timeouts' | 'signPolicy'>>;
+
+/**
+ * The node suite's clients sign whatever fee the other side proposes; a fee bound is a user's
+ * choice the recordings cannot show, so the replayed clients are given none.
+ */
+const RECORDED_POLICY: SignPolicy = { ...DEFAULT_SIGN_POLICY, maxFeeFactor: 2n ** 256n };
 
 interface Actor {
   readonly role: Role;
@@ -283,7 +289,7 @@ class Replay {
 
   #clientOptions(actor: Actor, transport: TransportFactory): ClientOptions {
     // The recorded clients slash by hand (`channels.slash`); the client's automatic slash would be a message they never sent.
-    return { signer: actor.signer, store: actor.store, transport, autoSlash: false, timeouts: CLIENT_TIMEOUTS };
+    return { signer: actor.signer, store: actor.store, transport, autoSlash: false, timeouts: CLIENT_TIMEOUTS, signPolicy: RECORDED_POLICY };
   }
 
   async #open(actor: Actor, step: OpenStep): Promise<void> {
