@@ -11,6 +11,7 @@
  */
 import { encode, poiHash, Tag, type Encoded } from '@ch/codec';
 import {
+  isSignRequestMethod,
   OPERATIONS,
   SIGN_REPLY_METHODS,
   type ChannelInfo,
@@ -42,7 +43,7 @@ import { openQuery, reestablishQuery, withQuery } from './query.js';
 import { withRetry, type RetryPolicy } from './retry.js';
 import { RpcSession } from './rpc-session.js';
 import type { Role, Signer } from './signer.js';
-import { isSignRequest, judgeRequest, servedOperation, SignerCalls, type SignerQuestion } from './signing.js';
+import { judgeRequest, servedOperation, SignerCalls, type SignerQuestion } from './signing.js';
 import { isTerminal, type ChannelStatus } from './state-machine.js';
 import { fromStored } from './store/record.js';
 import { checkRecord } from './store/record-format.js';
@@ -60,7 +61,7 @@ interface ChannelInit {
   readonly retry: RetryPolicy | undefined;
   readonly autoSlash: boolean;
   readonly policy: SignPolicy;
-  /** The initiator's options for the create tx. */
+  /** This party's open options for the create tx (the initiator's are in it; a responder's are what it agrees to). */
   readonly opening?: OnChainOptions;
   readonly record?: ChannelRecord;
   /** The record's state is the create tx only we signed: the channel never opened, that state is still pending. */
@@ -311,7 +312,7 @@ export class Channel {
     const updates = [{ op: 'OffChainTransfer' as const, from, to, amount }, ...meta.map((data) => ({ op: 'OffChainMeta' as const, data }))];
     const supersede = options.supersede === true;
     return withRetry(this.#retry, () =>
-      this.#operate<bigint>('channels.update.new', params, `transfer of ${amount}`, { kind: 'update', updates }, 'channels.sign.update', { kind: 'round' }, this.#timeouts.update, supersede),
+      this.#operate<bigint>(OPERATIONS.transfer.request, params, `transfer of ${amount}`, { kind: 'update', updates }, OPERATIONS.transfer.sign, OPERATIONS.transfer.completion, this.#timeouts.update, supersede),
     );
   }
 
@@ -361,11 +362,13 @@ export class Channel {
    * so the requests are typed and their refusal is explicit.
    */
   createContract(params: ParamsOf<'channels.update.new_contract'>): Promise<bigint> {
-    return this.#operate('channels.update.new_contract', params, 'new contract', { kind: 'none' }, 'channels.sign.update', { kind: 'round' }, this.#timeouts.update);
+    const { request, sign, completion } = OPERATIONS.createContract;
+    return this.#operate(request, params, 'new contract', { kind: 'none' }, sign, completion, this.#timeouts.update);
   }
 
   callContract(params: ParamsOf<'channels.update.call_contract'>): Promise<bigint> {
-    return this.#operate('channels.update.call_contract', params, 'contract call', { kind: 'none' }, 'channels.sign.update', { kind: 'round' }, this.#timeouts.update);
+    const { request, sign, completion } = OPERATIONS.callContract;
+    return this.#operate(request, params, 'contract call', { kind: 'none' }, sign, completion, this.#timeouts.update);
   }
 
   forceProgress(params: ParamsOf<'channels.force_progress'>): Promise<Encoded<'tx'>> {
@@ -572,7 +575,7 @@ export class Channel {
   // ——— the ordered handling of what the node sends ———
 
   async #onNotification(message: NodeNotification, seq: number): Promise<void> {
-    if (isSignRequest(message.method)) return this.#onSignRequest(message.method, message.params.data as SignRequest, seq);
+    if (isSignRequestMethod(message.method)) return this.#onSignRequest(message.method, message.params.data as SignRequest, seq);
     switch (message.method) {
       case 'channels.info':
         return this.#onInfo(message.params.data as ChannelInfo);
@@ -610,7 +613,7 @@ export class Channel {
 
   #onInvalid(error: ChannelError, raw: RpcError | undefined, seq: number): Promise<void> | void {
     const method = raw?.method;
-    if (method !== undefined && isSignRequest(method)) {
+    if (method !== undefined && isSignRequestMethod(method)) {
       // A sign request we cannot even read is still a sign request: it gets its refusal, not silence.
       this.#events.emit('error', error);
       const op = servedOperation(method, this.#ops.current);

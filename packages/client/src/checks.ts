@@ -63,7 +63,7 @@ export interface ChannelView {
   readonly latest: CoSignedState | undefined;
   /** The node reported `can_slash`: a solo close of an older round is on chain. Unset: no. */
   readonly canSlash?: boolean;
-  /** The initiator's options for the create tx, given when opening. */
+  /** This party's open options for the create tx: the initiator's are in it, a responder's are what it agrees to. */
   readonly opening?: OnChainOptions;
   /** Default `DEFAULT_SIGN_POLICY`. */
   readonly policy?: SignPolicy;
@@ -262,15 +262,21 @@ export function checkSignRequest(
   // The create tx's proposer is the initiator, whatever our role.
   const proposer = inner.tag === Tag.ChannelCreateTx ? view.terms.initiatorId : fromPeer ? peerAccount(view) : myAccount(view);
   if (fromPeer && !signedBy(tx, view.networkId, [proposer])) return refuse(AbortCode.MISSING_SIGNATURE, `the proposal lacks the valid signature of ${proposer}`);
-  const refusal = decide(effect, listed, proposer, fromPeer ? { kind: 'unrequested' } : ownExpectation(effect, expected, view), policy, view);
+  const refusal = decide(effect, listed, proposer, ownExpectation(effect, fromPeer ? { kind: 'unrequested' } : expected, fromPeer, view), policy, view);
   if (refusal) return refuse(refusal.code, refusal.reason);
   const next = NEW_ROUND_KINDS.has(effect.kind) ? { round: effect.round!, tx, state: effect.state! } : undefined;
   return { ok: true, value: { inner, effect, ...(next && { next }), ...(effect.kind === 'create' && { channelId: effect.channelId }) } };
 }
 
-/** The initiator asked for its create tx when it opened, with the options it gave then. */
-function ownExpectation(effect: TxEffect, expected: Expectation, view: ChannelView): Expectation {
-  return effect.kind === 'create' && expected.kind === 'unrequested' ? { kind: 'create', options: view.opening ?? {} } : expected;
+/**
+ * Each party asked for the create tx when it opened: the initiator with the options it gave then,
+ * the responder only if it gave some (a `fee` it names is the fee it agrees to); otherwise the
+ * initiator's create tx is the peer's proposal, for the policy to judge.
+ */
+function ownExpectation(effect: TxEffect, expected: Expectation, fromPeer: boolean, view: ChannelView): Expectation {
+  if (effect.kind !== 'create' || expected.kind !== 'unrequested') return expected;
+  const options = view.opening ?? {};
+  return !fromPeer || Object.keys(options).length > 0 ? { kind: 'create', options } : expected;
 }
 
 /** The txs whose co-signature makes a new co-signed state. */

@@ -56,6 +56,16 @@ describeOnBothNodes('on-chain options', (counterpart) => {
     }
   }, 120_000);
 
+  test('a create fee above the default policy, named by both parties, is signed by both', async () => {
+    const fee = 200_000_000_000_000n;
+    const { I, close } = await openOn(counterpart(), [2, 7], { initiator: { fee }, responder: { fee } });
+    try {
+      expect(field(I.state!.tx, 'fee')).toBe(fee);
+    } finally {
+      close();
+    }
+  }, 120_000);
+
   test('withdraw with nonce, fee and meta; shutdown with fee', async () => {
     const { I, R, r, close } = await openOn(counterpart(), [2, 3]);
     try {

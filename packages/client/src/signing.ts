@@ -5,7 +5,7 @@
  * answered; what it answers then goes nowhere.
  */
 import type { Encoded } from '@ch/codec';
-import { isValidAbortCode, SIGN_REPLY_METHODS, type SignRequest, type SignRequestMethod } from '@ch/rpc';
+import { isValidAbortCode, OPERATIONS, type SignRequest, type SignRequestMethod } from '@ch/rpc';
 import { checkSignerResult, checkSignRequest, isPeerProposal, myAccount, peerAccount, type ChannelView, type Verified } from './checks.js';
 import type { SignerAnswer, Verdict } from './core/step.js';
 import { withTimeout } from './deadlines.js';
@@ -14,11 +14,7 @@ import type { Operation } from './operations.js';
 import { isBuiltInSigner, type SignContext, type Signer, type SignOutcome } from './signer.js';
 
 /** Sign requests of this client's own operations that the node may also make unasked. */
-const UNASKED_OWN: ReadonlySet<SignRequestMethod> = new Set(['channels.sign.slash_tx']);
-
-export function isSignRequest(method: string): method is SignRequestMethod {
-  return method in SIGN_REPLY_METHODS;
-}
+const UNASKED_OWN: ReadonlySet<SignRequestMethod> = new Set([OPERATIONS.slash.sign]);
 
 /** The operation of ours a sign request serves: the one started, if it asks for this. */
 export function servedOperation(method: SignRequestMethod, current: Operation | undefined): Operation | undefined {

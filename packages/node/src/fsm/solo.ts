@@ -13,11 +13,11 @@ import { shutdown, shutdownReceived } from './mutual-close.js';
 import { ErrorCode, handleRecoverableError } from './recovery.js';
 import { reestablishReceived } from './reestablish.js';
 import { settleTx, snapshotSoloTx, soloCloseTx, TxBuildError } from './txs.js';
+import { SOLO_SIGN_TAGS } from './solo-tags.js';
 import { invalidSignature } from './updates.js';
 
 type SoloCall = Extract<ClientCall, { type: Exclude<SoloRequest, 'shutdown'> }>;
 
-const SIGN_TAGS = { close_solo: 'close_solo_tx', snapshot_solo: 'snapshot_solo_tx', slash: 'slash_tx', settle: 'settle_tx' } as const;
 
 /** The calls any state serves: close_solo and snapshot_solo unless closing, slash and settle only then. */
 export function soloRequest(fsm: ChannelFsm, call: SoloCall, reply: (r: CallResult) => void): void {
@@ -30,7 +30,7 @@ export function soloRequest(fsm: ChannelFsm, call: SoloCall, reply: (r: CallResu
     throw e;
   }
   reply({ ok: true });
-  if (fsm.requestSigning(SIGN_TAGS[call.type], tx, [])) fsm.ongoingUpdate = true;
+  if (fsm.requestSigning(SOLO_SIGN_TAGS[call.type], tx, [])) fsm.ongoingUpdate = true;
 }
 
 /** A solo request the channel's state does not allow; `internal` for the node's unmapped reasons (channel_closing, …). */

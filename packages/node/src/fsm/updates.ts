@@ -15,6 +15,7 @@ import { fsmContext, judgeChannelTx } from './judge.js';
 import { isErrorMsg, UPDATE_STARTS, type RecoverableErrorMsg, type SignedTxMsg, type SignedTxMsgType } from './peer-messages.js';
 import { ErrorCode, errorMsgType, fallbackToStableState, handleRecoverableError, handleUpdateConflict } from './recovery.js';
 import type { StateName } from './states.js';
+import { isSoloTag } from './solo-tags.js';
 import { metaUpdates, offChainTx, TxBuildError } from './txs.js';
 
 /** An exchange by the tag of the proposer's signing request. */
@@ -126,11 +127,6 @@ export function raceWhileSigning(fsm: ChannelFsm, event: FsmEvent): boolean {
     handleUpdateConflict(fsm, op.tag);
   }
   return true;
-}
-
-/** The txs a client signs alone (?SOLO_TRANSACTIONS). */
-export function isSoloTag(tag: SignTag): boolean {
-  return tag === 'close_solo_tx' || tag === 'slash_tx' || tag === 'settle_tx' || tag === 'snapshot_solo_tx';
 }
 
 /** Our client signed our proposal: send it to the peer and wait for its co-signature. */
