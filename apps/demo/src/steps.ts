@@ -160,7 +160,11 @@ export const STEPS = {
     async run(stage) {
       const { initiator: i, responder: r } = stage;
       i.abortNext = SEED_ABORT_CODE;
+      const ended = roundEndReported(i.channel);
       const result = await Promise.allSettled([i.channel.transfer(ae(i), ae(r), 1n)]);
+      // The client ends the round at its own abort; the node's report of it (a conflict from the
+      // 2019 node, `aborted_update` since) belongs to this step too.
+      await ended;
       return `The initiator proposed a transfer of 1, then its signer answered the sign request with {"abort": ${SEED_ABORT_CODE}} instead of a signature: ${outcome('initiator', result[0])}. Codes from 128 up are the client's own ("user-defined").`;
     },
   },
@@ -257,3 +261,18 @@ export const STEPS = {
 } satisfies Record<string, Step>;
 
 export type StepName = keyof typeof STEPS;
+
+/** Resolves once the node reports the end of a round (a conflict or `aborted_update`), or after 5 s. */
+function roundEndReported(channel: Channel): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      offConflict();
+      offInfo();
+      resolve();
+    };
+    const timer = setTimeout(done, 5_000);
+    const offConflict = channel.on('conflict', done);
+    const offInfo = channel.on('info', (info) => info.event === 'aborted_update' && done());
+  });
+}
