@@ -10,6 +10,7 @@
  * as they arrive and never wait behind that queue.
  */
 import { encode, poiHash, Tag, type Encoded } from '@ch/codec';
+import { includedSnapshotRound } from './snapshot-report.js';
 import {
   isSignRequestMethod,
   OPERATIONS,
@@ -628,10 +629,12 @@ export class Channel {
   }
 
   #view(): ChannelView {
-    const canSlash = sessionOf(this.#core)?.canSlash === true;
+    const session = sessionOf(this.#core);
+    const canSlash = session?.canSlash === true;
+    const onChainRound = session?.onChainRound;
     const { role, networkId, terms } = this;
     const opening = this.#opening;
-    return { role, networkId, terms, channelId: this.#channelId, latest: this.#states.latest, policy: this.#policy, ...(opening && { opening }), ...(canSlash && { canSlash }) };
+    return { role, networkId, terms, channelId: this.#channelId, latest: this.#states.latest, policy: this.#policy, ...(opening && { opening }), ...(canSlash && { canSlash }), ...(onChainRound !== undefined && { onChainRound }) };
   }
 
   async #onInfo(info: ChannelInfo): Promise<void> {
@@ -669,7 +672,8 @@ export class Channel {
     // A snapshot released its signing round once signed; its tx on chain settles it.
     const released = this.#ops.releasedWith(tx.tx);
     if (released) this.#ops.settle(released, { value: tx.tx });
-    await this.#dispatch({ type: 'on_chain', tx: tx.tx, txType: tx.type, info: tx.info });
+    const snapshotRound = includedSnapshotRound(tx, this.#channelId);
+    await this.#dispatch({ type: 'on_chain', tx: tx.tx, txType: tx.type, info: tx.info, ...(snapshotRound !== undefined && { snapshotRound }) });
     if (tx.info === 'can_slash' && this.#autoSlash) {
       this.slash().catch((error: ChannelError) => this.#events.emit('error', error));
     }

@@ -63,6 +63,8 @@ export interface ChannelView {
   readonly latest: CoSignedState | undefined;
   /** The node reported `can_slash`: a solo close of an older round is on chain. Unset: no. */
   readonly canSlash?: boolean;
+  /** The round a snapshot the node reported included put on chain. Unset: unknown. */
+  readonly onChainRound?: bigint;
   /** This party's open options for the create tx: the initiator's are in it, a responder's are what it agrees to. */
   readonly opening?: OnChainOptions;
   /** Default `DEFAULT_SIGN_POLICY`. */
@@ -226,6 +228,7 @@ export function channelContext(view: ChannelView): ChannelContext {
     channelReserve: t.channelReserve,
     opening: t,
     last: view.latest,
+    ...(view.onChainRound !== undefined && { onChainRound: view.onChainRound }),
   };
 }
 

@@ -9,12 +9,13 @@
  * Each case names the abort codes that fit its reason (two where either reason is right). We are
  * the initiator `i`; the peer is `r`.
  */
-import { closeMutualPayout, encode, generateKeyPair, Tag, type KeyPair } from '@ch/codec';
+import { closeMutualPayout, encode, generateKeyPair, Tag, unpackTx, type KeyPair } from '@ch/codec';
 import type { ChannelTxType, ClientMethod, SignRequestMethod } from '@ch/rpc';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import type { Channel } from './channel.js';
 import { withTimeout } from './deadlines.js';
 import { AbortCode, type RefusedError } from './errors.js';
+import { paddedPoi, rootsOnlyPoi } from './test-support/hostile-poi.js';
 import { ScriptedChannelNode, type Proposal, type Settled, type SignAnswer } from './test-support/scripted-channel.js';
 import { connectScripted, offerCreate, scriptOpen, seedCreateTx, type CreateForgery, type ScriptedConnect } from './test-support/scripted-node.js';
 import { SEED_TERMS } from './test-support/terms.js';
@@ -100,6 +101,15 @@ const transferred: Setup = async (n) => {
 const twoRounds: Setup = async (n) => {
   await n.peerTransfer(1_000n);
   await n.peerTransfer(2_000n);
+};
+
+/** Round 3 pays back round 2's transfer: its balances, and so its state hash, are the create's. */
+const balancesRepeat: Setup = async (n) => {
+  await n.peerTransfer(1_000n);
+  const back = n.transfer(us(n), peer(n), 1_000n);
+  const answer = await n.ask('channels.sign.update_ack', back);
+  await n.coSign(answer.signed_tx!, back.state!);
+  expect(n.latest.state.stateHash()).toEqual(n.states[0]!.state.stateHash());
 };
 
 /** The peer closed solo on chain with round 2 of 3: the client slashes of its own accord. */
@@ -194,6 +204,10 @@ const HARMFUL: readonly Harm[] = [
   { name: 'close_solo_sign with fee 10^21', call: closeSolo, request: 'channels.sign.close_solo_sign', forge: solo(Tag.ChannelCloseSoloTx, () => ({ fee: FAR_TOO_HIGH })), codes: FEE },
   { name: 'close_solo_sign with the payload of an older round', setup: twoRounds, call: closeSolo, request: 'channels.sign.close_solo_sign', forge: solo(Tag.ChannelCloseSoloTx, (n) => ({ payload: n.states[1]! })), codes: ['WRONG_PAYLOAD'] },
   { name: 'close_solo_sign with the PoI of another state', setup: transferred, call: closeSolo, request: 'channels.sign.close_solo_sign', forge: solo(Tag.ChannelCloseSoloTx, (n) => ({ poi: n.states[0]!.state })), codes: ['WRONG_STATE_HASH'] },
+  { name: 'close_solo_sign whose PoI is padded with 3,000 kB of unreachable nodes (a fee over 2,000 times the honest one)', setup: transferred, call: closeSolo, request: 'channels.sign.close_solo_sign', forge: solo(Tag.ChannelCloseSoloTx, (n) => ({ poi: paddedPoi(n.latest.state, 3000) })), codes: ['MALFORMED_TX'] },
+  { name: 'close_solo_sign whose PoI is the roots alone (it hashes right and proves no balance)', setup: transferred, call: closeSolo, request: 'channels.sign.close_solo_sign', forge: solo(Tag.ChannelCloseSoloTx, (n) => ({ poi: rootsOnlyPoi(n.latest.state) })), codes: ['WRONG_STATE_HASH'] },
+  { name: 'close_solo_sign whose payload lost its co-signatures (the chain refuses the close)', setup: transferred, call: closeSolo, request: 'channels.sign.close_solo_sign', forge: solo(Tag.ChannelCloseSoloTx, () => ({ signatures: [] })), codes: ['WRONG_PAYLOAD'] },
+  { name: "close_solo_sign with an empty payload while round 3 is off-chain (it closes on round 1, whose balances are round 3's, and round 2 slashes it)", setup: balancesRepeat, call: closeSolo, request: 'channels.sign.close_solo_sign', forge: solo(Tag.ChannelCloseSoloTx, () => ({ payload: null })), codes: ['WRONG_PAYLOAD'] },
   { name: 'close_solo_sign posted by the peer', call: closeSolo, request: 'channels.sign.close_solo_sign', forge: solo(Tag.ChannelCloseSoloTx, (n) => ({ from: peer(n) })), codes: ['WRONG_PARTY'] },
   { name: 'close_solo_sign unrequested while open', setup: transferred, request: 'channels.sign.close_solo_sign', forge: solo(Tag.ChannelCloseSoloTx), codes: ['UNEXPECTED_REQUEST'] },
   // Snapshots.
@@ -203,6 +217,8 @@ const HARMFUL: readonly Harm[] = [
   // Slashing the peer's solo close on an older round (the client's auto-slash).
   { name: 'slash_tx with fee 10^21', setup: slashable, call: autoSlash, request: 'channels.sign.slash_tx', forge: solo(Tag.ChannelSlashTx, () => ({ fee: FAR_TOO_HIGH })), codes: FEE },
   { name: 'slash_tx with the older payload the peer closed with', setup: slashable, call: autoSlash, request: 'channels.sign.slash_tx', forge: solo(Tag.ChannelSlashTx, (n) => ({ payload: n.states[1]! })), codes: ['WRONG_PAYLOAD'] },
+  { name: 'slash_tx whose PoI is the roots alone', setup: slashable, call: autoSlash, request: 'channels.sign.slash_tx', forge: solo(Tag.ChannelSlashTx, (n) => ({ poi: rootsOnlyPoi(n.latest.state) })), codes: ['WRONG_STATE_HASH'] },
+  { name: 'slash_tx whose payload carries only our signature', setup: slashable, call: autoSlash, request: 'channels.sign.slash_tx', forge: solo(Tag.ChannelSlashTx, (n) => ({ signatures: unpackTx(n.latest.tx, Tag.SignedTx).signatures.slice(0, 1) })), codes: ['WRONG_PAYLOAD'] },
   // Settling our solo close, `settle()`, and one we never asked for.
   { name: 'settle_sign with fee 10^21', setup: soloClosed, call: settle, request: 'channels.sign.settle_sign', forge: (n) => n.settle({ fee: FAR_TOO_HIGH }), codes: FEE },
   { name: 'settle_sign paying 10e12 of ours to the peer, other than the state closed on chain', setup: soloClosed, call: settle, request: 'channels.sign.settle_sign', forge: (n) => n.settle({ payout: shifted(AMOUNT) }), codes: ['WRONG_AMOUNT'] },

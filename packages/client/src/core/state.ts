@@ -34,6 +34,8 @@ export interface Session {
   readonly echo: boolean;
   /** The node reported `can_slash`: a solo close of an older round is on chain, so a slash asked for unasked is in order. */
   readonly canSlash: boolean;
+  /** The round of the latest snapshot the node reported included; an empty payload closes on it. */
+  readonly onChainRound: bigint | undefined;
 }
 
 /** A round we signed: the state it becomes carries our signature. */
@@ -60,7 +62,7 @@ export type CoreState =
 export type RoundState = Extract<CoreState, { round: unknown }>;
 
 export function initialState(base: 'awaiting_open' | 'reestablishing', latest: bigint | undefined): CoreState {
-  return { kind: 'connecting', session: { base, latest, unseenRound: false, echo: false, canSlash: false } };
+  return { kind: 'connecting', session: { base, latest, unseenRound: false, echo: false, canSlash: false, onChainRound: undefined } };
 }
 
 export function sessionOf(state: CoreState): Session | undefined {

@@ -206,6 +206,12 @@ describe('rounds no operation of ours asked for', () => {
     expect(isReady(state)).toBe(true);
   });
 
+  test("an included snapshot's round is the round on chain; an older one reported later does not lower it", () => {
+    const snapshot = (round: bigint) => ({ type: 'on_chain', tx: tx(`snap${round}`), txType: 'channel_snapshot_solo_tx', info: 'channel_changed', snapshotRound: round }) as const;
+    const { state } = run(open(), snapshot(7n), snapshot(5n), { type: 'on_chain', tx: tx('deposit'), txType: 'channel_deposit_tx', info: 'channel_changed' });
+    expect(state.kind === 'idle' && state.session.onChainRound).toBe(7n);
+  });
+
   test('a snapshot frees the queue once signed and waits for its tx on chain', () => {
     const op = operation({ signMethod: 'channels.sign.snapshot_solo_tx', completion: { kind: 'on_chain', txType: 'channel_snapshot_solo_tx', released: true } }, 5);
     const { state, effects } = run(open(), { type: 'sign_request', seq: 20, method: 'channels.sign.snapshot_solo_tx', peer: false, op, verdict: { ok: true } }, signed(20, 'snap'));

@@ -51,7 +51,8 @@ export type CoreEvent =
   | { readonly type: 'resumed' }
   /** …and its co-signed state taken: the channel is open at it. */
   | { readonly type: 'synced' }
-  | { readonly type: 'on_chain'; readonly tx: Encoded<'tx'>; readonly txType: string; readonly info: string }
+  /** `snapshotRound`: the round the tx, an included snapshot, put on chain. */
+  | { readonly type: 'on_chain'; readonly tx: Encoded<'tx'>; readonly txType: string; readonly info: string; readonly snapshotRound?: bigint }
   /** The node handed back the state to keep. */
   | { readonly type: 'left'; readonly tx: Encoded<'tx'> }
   | { readonly type: 'socket_closed'; readonly error: ChannelError };
@@ -125,7 +126,7 @@ function move(state: CoreState, event: CoreEvent): Step {
     case 'synced':
       return [withSession(state, { ...session, base: session.base === 'closing' || session.base === 'left' ? session.base : 'open' }), []];
     case 'on_chain': {
-      const seen = event.info === 'can_slash' && !session.canSlash ? withSession(state, { ...session, canSlash: true }) : state;
+      const seen = withSession(state, onChainFacts(session, event));
       const round = roundOf(state);
       const completion = round?.op?.completion;
       if (!round?.op || completion?.kind !== 'on_chain' || completion.txType !== event.txType) return [seen, []];
@@ -268,6 +269,14 @@ function end(state: Exclude<CoreState, { kind: 'terminal' }>, status: 'closed' |
 
 function idle(session: Session): CoreState {
   return { kind: 'idle', session };
+}
+
+/** What an on-chain report tells the session: an older state closing (`can_slash`), the round a snapshot set. */
+function onChainFacts(session: Session, event: Extract<CoreEvent, { type: 'on_chain' }>): Session {
+  const canSlash = session.canSlash || event.info === 'can_slash';
+  const { snapshotRound } = event;
+  const onChainRound = snapshotRound !== undefined && (session.onChainRound === undefined || snapshotRound > session.onChainRound) ? snapshotRound : session.onChainRound;
+  return { ...session, canSlash, onChainRound };
 }
 
 function withSession(state: Exclude<CoreState, { kind: 'terminal' }>, session: Session): CoreState {

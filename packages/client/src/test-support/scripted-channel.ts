@@ -83,10 +83,12 @@ export interface FundingForgery extends OnChainForgery {
 }
 
 export interface SoloForgery extends OnChainForgery {
-  /** The co-signed state put on chain; by default the last one (none if that is on chain already). */
-  readonly payload?: CoSigned;
-  /** The state the proof of inclusion proves; by default the payload's. */
-  readonly poi?: OffChainState;
+  /** The co-signed state put on chain; by default the last one (none if that is on chain already); null for an empty payload. */
+  readonly payload?: CoSigned | null;
+  /** The signatures the payload carries instead of its co-signatures. */
+  readonly signatures?: readonly Uint8Array[];
+  /** The state the proof of inclusion proves, or the proof itself; by default the payload's state. */
+  readonly poi?: OffChainState | Encoded<'pi'>;
 }
 
 export interface PayoutForgery extends OnChainForgery {
@@ -261,12 +263,13 @@ export class ScriptedChannelNode {
 
   /** A close solo, slash or snapshot by us of the last co-signed state (an empty payload for a state on chain already). */
   solo(tag: typeof Tag.ChannelCloseSoloTx | typeof Tag.ChannelSlashTx | typeof Tag.ChannelSnapshotSoloTx, forge: SoloForgery = {}): Encoded<'tx'> {
-    const put = forge.payload ?? this.latest;
-    const signed = unpackTx(put.tx, Tag.SignedTx);
-    const payload = signed.encodedTx.tag === Tag.ChannelOffChainTx ? signed : null;
+    const put = forge.payload === undefined ? this.latest : forge.payload;
+    const signed = put && unpackTx(put.tx, Tag.SignedTx);
+    const payload = signed?.encodedTx.tag === Tag.ChannelOffChainTx ? { ...signed, signatures: forge.signatures ? [...forge.signatures] : signed.signatures } : null;
     const fields = { version: 1, channelId: forge.channelId ?? this.channelId, fromId: forge.from ?? this.i.publicKey, payload, ...onChainFields } as const;
     if (tag === Tag.ChannelSnapshotSoloTx) return priced({ tag, ...fields }, forge.fee);
-    return priced({ tag, ...fields, poi: poiFromState(forge.poi ?? put.state) }, forge.fee);
+    const proved = forge.poi ?? put?.state ?? this.latest.state;
+    return priced({ tag, ...fields, poi: typeof proved === 'string' ? proved : poiFromState(proved) }, forge.fee);
   }
 
   /** A settle by us paying out the last co-signed balances, the state closed on chain. */

@@ -33,6 +33,8 @@ export interface ChannelContext {
   readonly opening?: OpeningTerms;
   /** Undefined until the create tx is co-signed. */
   readonly last: LastCoSigned | undefined;
+  /** The round the chain holds, where known (a snapshot reported included); unset: unknown. */
+  readonly onChainRound?: bigint;
 }
 
 export type EffectKind = 'create' | 'offchain' | 'deposit' | 'withdraw' | 'close_mutual' | 'close_solo' | 'slash' | 'snapshot_solo' | 'settle';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decode, encode, type Encoded } from '../encoding.js';
 import { CodecErrorCode } from '../errors.js';
+import { blake2b256 } from '../hash.js';
 import { rlpDecode, rlpEncode, type RlpItem } from '../rlp.js';
 import { apiStrings, channelTx, loadTranscripts, loadVectors, stateHashesIn, type VectorNode } from './fixtures.test-helper.js';
 import { OffChainState } from './offchain-state.js';
@@ -79,6 +80,24 @@ describe('pi_ proofs of inclusion', () => {
       const withoutRoot = nodes.filter(([hash]) => encode(hash, 'st') !== encode(root, 'st'));
       expect(withoutRoot).toHaveLength(nodes.length - 1);
       expect(() => decodePoi(rebuild([[root, withoutRoot]]))).toThrow(expect.objectContaining({ code: CodecErrorCode.BAD_PROOF }));
+    });
+
+    it('nodes no path from the root reaches (padding that only raises the fee)', () => {
+      const junk = Array.from({ length: 3 }, (_, j) => [Uint8Array.of(j)]);
+      const padded = [...nodes, ...junk.map((node) => [blake2b256(rlpEncode(node)), node])];
+      expect(() => decodePoi(rebuild([[root, padded]]))).toThrow(expect.objectContaining({ code: CodecErrorCode.BAD_PROOF, message: expect.stringContaining('3 proof nodes are not reachable') }));
+    });
+
+    it('branches whose 16 slots all point at the next one: refused at once, not walked 16^24 times', () => {
+      let node: RlpItem = [Uint8Array.of(0x20), Uint8Array.of(1)];
+      const chain: [Uint8Array, RlpItem][] = [];
+      for (let depth = 0; depth < 24; depth++) {
+        const hash = blake2b256(rlpEncode(node));
+        chain.push([hash, node]);
+        node = [...Array.from({ length: 16 }, () => hash), new Uint8Array(0)];
+      }
+      const top = blake2b256(rlpEncode(node));
+      expect(() => decodePoi(rebuild([[top, [[top, node], ...chain]]]))).toThrow(expect.objectContaining({ code: CodecErrorCode.BAD_PROOF, message: expect.stringContaining('shared by too many paths') }));
     });
 
     it('a root hash of the wrong length, or a malformed part', () => {

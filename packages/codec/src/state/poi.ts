@@ -12,7 +12,7 @@ import { accountBalance } from './account.js';
 import { chainObject, readChainObject } from './chain-object.js';
 import type { OffChainState } from './offchain-state.js';
 import { stateHashFromRoots, type TreeRoots } from './state-hash.js';
-import { trieEntries, trieRoot } from './trie.js';
+import { trieEntries, trieRoot, type TrieEntry } from './trie.js';
 
 const POI = { tag: 60, vsn: 1, fields: 6, name: 'poi' };
 /** Serialization order, which is also the hash order. */
@@ -20,8 +20,8 @@ const PARTS = ['accounts', 'calls', 'channels', 'contracts', 'ns', 'oracles'] as
 
 interface ProofPart {
   root: Uint8Array;
-  /** node hash hex → node */
-  nodes: Map<string, RlpItem>;
+  /** The entries the part's nodes prove. */
+  entries: readonly TrieEntry[];
 }
 
 function decodePart(item: RlpItem, name: string): ProofPart | undefined {
@@ -44,7 +44,11 @@ function decodePart(item: RlpItem, name: string): ProofPart | undefined {
   });
   // A part may carry just its root (the calls tree in contract PoIs); nodes without it prove nothing.
   if (nodes.size > 0 && !nodes.has(toHex(rootHash))) throw new CodecError(CodecErrorCode.BAD_PROOF, 'proof lacks its root node', { path: name });
-  return { root: rootHash, nodes };
+  // Nodes off every proven path prove nothing but make the tx larger, and so its fee.
+  const reached = new Set<string>();
+  const entries = nodes.size > 0 ? trieEntries(rootHash, nodes, (hex) => reached.add(hex)) : [];
+  if (reached.size !== nodes.size) throw new CodecError(CodecErrorCode.BAD_PROOF, `${nodes.size - reached.size} proof nodes are not reachable from the root`, { path: name });
+  return { root: rootHash, entries };
 }
 
 export interface ProofOfInclusion {
@@ -56,16 +60,14 @@ export interface ProofOfInclusion {
   balanceOf(account: Encoded<'ak'>): bigint | undefined;
 }
 
-/** Decodes a PoI, checking that every node hashes to its key. */
+/** Decodes a PoI, checking that every node hashes to its key and lies on a path from its root. */
 export function decodePoi(poi: Encoded<'pi'> | Uint8Array): ProofOfInclusion {
   const fields = readChainObject(typeof poi === 'string' ? decode(poi, 'pi') : poi, POI);
   const parts = PARTS.map((name, i) => decodePart(fields[i]!, name));
   const roots: TreeRoots = Object.fromEntries(PARTS.map((name, i) => [name, parts[i]?.root]));
   const accounts = parts[0];
   const balances = new Map<string, bigint>();
-  if (accounts) {
-    for (const [key, value] of trieEntries(accounts.root, accounts.nodes)) balances.set(toHex(key), accountBalance(value));
-  }
+  for (const [key, value] of accounts?.entries ?? []) balances.set(toHex(key), accountBalance(value));
   return { hash: stateHashFromRoots(roots), balances, balanceOf: (account) => balances.get(toHex(decode(account, 'ak'))) };
 }
 

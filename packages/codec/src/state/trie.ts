@@ -92,18 +92,25 @@ export function trieRoot(entries: readonly TrieEntry[], sink?: HashedNodeSink): 
 }
 
 /**
- * Every entry reachable from `root` through `nodes` (hash hex → node). A proof holds only the
- * nodes on its proven paths, so references to absent nodes are skipped.
+ * Every entry reachable from `root` through `nodes` (hash hex → node), each stored node reached
+ * reported to `reached`. A proof holds only the nodes on its proven paths, so references to absent
+ * nodes are skipped. A hostile proof can point many slots at one node to make the walk exponential,
+ * so a stored node may be reached at most twice on average (identical subtrees are legal but rare).
  */
-export function trieEntries(root: Uint8Array, nodes: ReadonlyMap<string, RlpItem>): TrieEntry[] {
+export function trieEntries(root: Uint8Array, nodes: ReadonlyMap<string, RlpItem>, reached?: (hashHex: string) => void): TrieEntry[] {
   const out: TrieEntry[] = [];
   const nibbles: number[] = [];
+  let budget = 2 * nodes.size;
 
   const visitRef = (ref: Uint8Array): void => {
     if (ref.length === 0) return;
     if (ref.length < 32) return visit(rlpDecode(ref));
-    const node = nodes.get(toHex(ref));
-    if (node !== undefined) visit(node);
+    const hex = toHex(ref);
+    const node = nodes.get(hex);
+    if (node === undefined) return;
+    if (--budget < 0) throw new CodecError(CodecErrorCode.BAD_PROOF, 'proof nodes are shared by too many paths', { path: PROOF });
+    reached?.(hex);
+    visit(node);
   };
 
   const visit = (node: RlpItem): void => {
