@@ -49,7 +49,7 @@ import { isTerminal, type ChannelStatus } from './state-machine.js';
 import { fromStored } from './store/record.js';
 import { checkRecord } from './store/record-format.js';
 import { defaultStore } from './store/default-store.js';
-import type { ChannelRecord, ChannelStore } from './store/store.js';
+import type { ChannelRecord, ChannelStore, RecordLock } from './store/store.js';
 import { connectWebSocket, type Transport, type TransportFactory } from './transport.js';
 
 interface ChannelInit {
@@ -67,6 +67,8 @@ interface ChannelInit {
   readonly record?: ChannelRecord;
   /** The record's state is the create tx only we signed: the channel never opened, that state is still pending. */
   readonly unopened?: boolean;
+  /** The record's lock, taken before reestablishing from it; a new channel takes it at its first save. */
+  readonly lock?: RecordLock;
   /** Where to connect, and the status the channel is in once connected. */
   readonly connection: Connection;
 }
@@ -147,6 +149,7 @@ export class Channel {
       },
       record && !init.unopened ? fromStored(record.state) : undefined,
       record && (init.unopened ? fromStored(record.state) : record.pending && fromStored(record.pending)),
+      init.lock,
     );
     this.#signer = new SignerCalls(init.signer, this.#timeouts.sign);
     this.#core = initialState(init.connection.next, this.#states.latest?.round);
@@ -188,9 +191,9 @@ export class Channel {
    */
   static async reconnect(options: ReestablishOptions): Promise<Channel> {
     const store = options.store ?? defaultStore();
-    const loaded = await store.load(options.channelId);
+    const loaded = await store.load(options.channelId, options.role);
     if (!loaded) throw new ChannelError(ChannelErrorKind.NOT_ALLOWED, `the store has no record of ${options.channelId}`);
-    const record = checkRecord(loaded, options.channelId);
+    const record = checkRecord(loaded, options.channelId, options.role);
     if (options.networkId !== undefined && options.networkId !== record.networkId) {
       throw new ChannelError(ChannelErrorKind.NOT_ALLOWED, `the record is for network ${record.networkId}, not ${options.networkId}`);
     }
@@ -203,7 +206,9 @@ export class Channel {
     const offChainTx = record.pending && signedBy(record.pending.tx, record.networkId, both) ? record.pending.tx : unopened ? undefined : record.state.tx;
     const query = reestablishQuery(record.role, record.channelId, offChainTx, record.fsmId, options);
     const connection = { factory: options.transport, url: withQuery(options.url, query), next: 'reestablishing' } as const;
-    return new Channel({ ...Channel.#common({ ...options, store }), role: record.role, networkId: record.networkId, terms: record.terms, record, unopened, connection });
+    // One instance per party and record: a second would replace this one's session with the node.
+    const lock = await store.lock?.(record.channelId, record.role);
+    return new Channel({ ...Channel.#common({ ...options, store }), role: record.role, networkId: record.networkId, terms: record.terms, record, unopened, connection, ...(lock && { lock }) });
   }
 
   /** Resumes a channel from the last co-signed state in `store`; resolves once the node reports it open. */
@@ -506,6 +511,7 @@ export class Channel {
     this.#core = after;
     const [was, now] = [statusOf(before), statusOf(after)];
     if (was !== now) this.#events.emit('status', now, was);
+    if (isTerminal(now) && !isTerminal(was)) void this.#states.release();
     for (const effect of effects) await this.#run(effect);
   }
 

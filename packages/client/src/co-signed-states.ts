@@ -10,7 +10,7 @@ import { ChannelError, ChannelErrorKind } from './errors.js';
 import { stateFromTrees } from './node-state.js';
 import type { Role } from './signer.js';
 import { recordOf } from './store/record.js';
-import type { ChannelStore } from './store/store.js';
+import type { ChannelStore, RecordLock } from './store/store.js';
 
 export interface StatesHost {
   readonly role: Role;
@@ -35,11 +35,16 @@ export class CoSignedStates {
   readonly #host: StatesHost;
   #latest: CoSignedState | undefined;
   #pending: CoSignedState | undefined;
+  /** The record's lock: given when reestablishing, taken at the first save of a channel opened here. */
+  #lock: Promise<RecordLock | undefined> | undefined;
+  /** The channel ended: its lock is released, and is not taken again. */
+  #ended = false;
 
-  constructor(host: StatesHost, latest?: CoSignedState, pending?: CoSignedState) {
+  constructor(host: StatesHost, latest?: CoSignedState, pending?: CoSignedState, lock?: RecordLock) {
     this.#host = host;
     this.#latest = latest;
     this.#pending = pending;
+    if (lock) this.#lock = Promise.resolve(lock);
   }
 
   /** The last co-signed state the node confirmed. */
@@ -58,9 +63,19 @@ export class CoSignedStates {
     const state = this.#latest ?? pending;
     if (channelId !== undefined && state !== undefined) {
       const { role, networkId, terms } = this.#host;
+      if (this.#lock === undefined && !this.#ended) this.#lock = Promise.resolve(this.#host.store.lock?.(channelId, role));
+      await this.#lock;
       await this.#host.store.save(recordOf({ channelId, role, networkId, terms, fsmId: this.#host.fsmId(), state, pending }));
     }
     this.#pending = pending;
+  }
+
+  /** The channel ended (disconnected, left, closed): another instance may take the record now. */
+  async release(): Promise<void> {
+    this.#ended = true;
+    const lock = await this.#lock?.catch(() => undefined);
+    this.#lock = undefined;
+    await lock?.release();
   }
 
   /** Saves where a failure only needs reporting: no signature waits on it. */

@@ -77,6 +77,30 @@ export class RpcRequestError extends ChannelError {
   }
 }
 
+/** Why a store refused, stable like the kinds: a caller may react to each (`StoreError.code`). */
+export const StoreErrorCode = {
+  /** Another channel instance of the same party holds the record's lock (in this process or a live other one). */
+  LOCKED: 'locked',
+  /** The stored record does not check: torn, foreign, tampered, or its signatures or balances do not match its tx. It is not adopted. */
+  INVALID: 'invalid',
+  /** Both roles' records of the channel are in the store and no role was named: pass `role`. */
+  AMBIGUOUS: 'ambiguous',
+  /** The store could not read or write (permissions, a full disk, a missing IndexedDB). */
+  IO: 'io',
+} as const;
+export type StoreErrorCode = (typeof StoreErrorCode)[keyof typeof StoreErrorCode];
+
+/** A `store` error with the reason's code. */
+export class StoreError extends ChannelError {
+  override name = 'StoreError';
+  readonly code: StoreErrorCode;
+
+  constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(ChannelErrorKind.STORE, message, options);
+    this.code = code;
+  }
+}
+
 export class TimeoutError extends ChannelError {
   override name = 'TimeoutError';
   readonly timeoutMs: number;

@@ -93,6 +93,8 @@ export interface OpenOptions extends CommonOptions, Omit<ChannelTerms, 'pushAmou
 
 export interface ReestablishOptions extends CommonOptions {
   readonly channelId: Encoded<'ch'>;
+  /** Which party's record to resume when the store holds both (both parties in one process); checked against the record's. */
+  readonly role?: Role;
   /** Must hold the channel's record: the last co-signed state is taken from it. Same default as `open`. */
   readonly store?: ChannelStore;
   /** Checked against the stored record's, if given. */

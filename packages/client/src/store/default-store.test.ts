@@ -1,6 +1,6 @@
 /**
  * In Node, without a `store` option a channel keeps its co-signed states in `.ch-channels/` of the
- * working directory, and reestablishing without one finds them there. (The browser's default,
+ * working directory (a LogStore), and reestablishing without one finds them there. (The browser's default,
  * IndexedDB, is tested in a real Chromium: browser.test.ts.)
  */
 import { rmSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { secretKeySigner } from '../signer.js';
 import { openPair, type Pair } from '../test-support/pair.js';
 import { DEFAULT_STORE_DIRECTORY } from '../platform/node.js';
 import { defaultStore } from './default-store.js';
-import { FileStore } from './file-store.js';
+import { LogStore } from './log-store.js';
 import { MemoryStore } from './store.js';
 
 let pair: Pair | undefined;
@@ -22,10 +22,10 @@ afterEach(async () => {
   for (const file of files.splice(0)) rmSync(file, { force: true });
 });
 
-test('the default store is a FileStore in the working directory', () => {
+test('the default store is a LogStore in the working directory', () => {
   const store = defaultStore();
-  expect(store).toBeInstanceOf(FileStore);
-  expect((store as FileStore).directory).toBe(`${process.cwd()}/${DEFAULT_STORE_DIRECTORY}`);
+  expect(store).toBeInstanceOf(LogStore);
+  expect((store as LogStore).directory).toBe(`${process.cwd()}/${DEFAULT_STORE_DIRECTORY}`);
 });
 
 test('a channel opened without a store can be reestablished without one', async () => {
@@ -33,7 +33,7 @@ test('a channel opened without a store can be reestablished without one', async 
   pair = await openPair('current', { initiator: { store: undefined, keepRunning: false }, responder: { store: responderStore, keepRunning: false } });
   const { initiator: I, responder: R, i, r, node } = pair;
   const channelId = I.channelId!;
-  files.push(join(process.cwd(), DEFAULT_STORE_DIRECTORY, `${channelId}.msgpack`));
+  files.push(join(process.cwd(), DEFAULT_STORE_DIRECTORY, `${channelId}.initiator.log`));
   expect(await I.transfer(i.publicKey, r.publicKey, 5n)).toBe(2n);
   expect((await defaultStore().load(channelId))?.state.round).toBe(2n);
 

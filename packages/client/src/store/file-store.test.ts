@@ -30,17 +30,17 @@ describe('FileStore', () => {
   test('saves replace the file atomically and leave no temporary files', async () => {
     const store = new FileStore(dir);
     await Promise.all(Array.from({ length: 50 }, (_, n) => store.save(record(BigInt(n)))));
-    expect(readdirSync(dir)).toEqual([`${CHANNEL}.msgpack`]);
+    expect(readdirSync(dir)).toEqual([`${CHANNEL}.initiator.msgpack`]);
     // Whichever save renamed last, the file is one whole record.
-    const loaded = decodeRecord(readFileSync(join(dir, `${CHANNEL}.msgpack`)), CHANNEL);
+    const loaded = decodeRecord(readFileSync(join(dir, `${CHANNEL}.initiator.msgpack`)), CHANNEL);
     expect(loaded.state.round).toBeLessThan(50n);
   });
 
   test('a torn or foreign file is refused, not misread', async () => {
     const bytes = encodeRecord(record(5n));
-    writeFileSync(join(dir, `${CHANNEL}.msgpack`), bytes.subarray(0, bytes.length - 9));
+    writeFileSync(join(dir, `${CHANNEL}.initiator.msgpack`), bytes.subarray(0, bytes.length - 9));
     await expect(new FileStore(dir).load(CHANNEL)).rejects.toMatchObject({ kind: 'store', message: expect.stringContaining('do not decode') });
-    writeFileSync(join(dir, `${CHANNEL}.msgpack`), encodeRecord({ ...record(5n), state: undefined } as never));
+    writeFileSync(join(dir, `${CHANNEL}.initiator.msgpack`), encodeRecord({ ...record(5n), state: undefined } as never));
     await expect(new FileStore(dir).load(CHANNEL)).rejects.toMatchObject({ kind: 'store' });
   });
 
@@ -101,7 +101,7 @@ describe('a loaded record is checked whole', () => {
 
   /** Writes the corrupted record where FileStore looks for CHANNEL's. */
   function plant(corrupt: Corrupt): FileStore {
-    writeFileSync(join(dir, `${CHANNEL}.msgpack`), encodeRecord(corrupt(record(5n, true)) as never));
+    writeFileSync(join(dir, `${CHANNEL}.initiator.msgpack`), encodeRecord(corrupt(record(5n, true)) as never));
     return new FileStore(dir);
   }
 

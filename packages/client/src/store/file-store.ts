@@ -1,17 +1,20 @@
 /**
- * One MessagePack file per channel, replaced atomically: the new record goes to a temporary file
- * in the same directory, is flushed to disk (fsync), then renamed over the old one, and the
- * directory is flushed so the rename itself survives a power cut. A reader therefore sees the old
- * record or the new one, never a torn one. Amounts are `bigint` and may exceed 64 bits, so they
- * travel as a MessagePack extension holding their decimal digits.
+ * One MessagePack file per channel and role, `<channel id>.<role>.msgpack`, replaced atomically:
+ * the new record goes to a temporary file in the same directory, is flushed to disk (fsync), then
+ * renamed over the old one, and the directory is flushed so the rename itself survives a power
+ * cut. A reader therefore sees the old record or the new one, never a torn one. Every save costs
+ * two fsyncs and a rename; `LogStore`, Node's default, appends instead. Amounts are `bigint` and
+ * may exceed 64 bits, so they travel as a MessagePack extension holding their decimal digits.
  */
 import { decode, encode, ExtensionCodec } from '@msgpack/msgpack';
 import * as fs from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Encoded } from '@ch/codec';
-import { ChannelError, ChannelErrorKind } from '../errors.js';
+import { StoreError, StoreErrorCode } from '../errors.js';
+import type { Role } from '../signer.js';
+import { prepareDirectory, recordBase, replaceFile } from './directory.js';
+import { lockFile } from './file-lock.js';
 import { unwrapRecord, wrapRecord } from './record-format.js';
-import type { ChannelRecord, ChannelStore } from './store.js';
+import { onlyRecord, ROLES, type ChannelRecord, type ChannelStore, type RecordLock } from './store.js';
 
 const BIGINT_EXT = 1;
 const codec = new ExtensionCodec();
@@ -25,72 +28,66 @@ export function encodeRecord(record: ChannelRecord): Uint8Array {
   return encode(wrapRecord(record), { extensionCodec: codec, ignoreUndefined: true });
 }
 
-/** The record of `channelId` in `bytes`, checked (record-format.ts). */
-export function decodeRecord(bytes: Uint8Array, channelId: Encoded<'ch'>): ChannelRecord {
+/** The record of `channelId` (and `role`, if named) in `bytes`, checked (record-format.ts). */
+export function decodeRecord(bytes: Uint8Array, channelId: Encoded<'ch'>, role?: Role): ChannelRecord {
   let value: unknown;
   try {
     value = decode(bytes, { extensionCodec: codec });
   } catch (e) {
-    throw new ChannelError(ChannelErrorKind.STORE, 'not a channel record: the bytes do not decode (torn, or not MessagePack)', { cause: e });
+    throw new StoreError(StoreErrorCode.INVALID, 'not a channel record: the bytes do not decode (torn, or not MessagePack)', { cause: e });
   }
-  return unwrapRecord(value, channelId);
+  return unwrapRecord(value, channelId, role);
+}
+
+/** A read or write that failed below the record: an `io` StoreError, unless it is a store error already. */
+export function ioError(what: string, e: unknown): StoreError {
+  return e instanceof StoreError ? e : new StoreError(StoreErrorCode.IO, what, { cause: e });
 }
 
 export class FileStore implements ChannelStore {
   readonly directory: string;
+  /** Whether this store has prepared its directory yet (orphaned temporary files are removed then). */
+  #prepared = false;
 
   constructor(directory: string) {
     this.directory = directory;
   }
 
-  async load(channelId: Encoded<'ch'>): Promise<ChannelRecord | undefined> {
-    const file = this.#path(channelId);
+  async load(channelId: Encoded<'ch'>, role?: Role): Promise<ChannelRecord | undefined> {
+    if (role === undefined) return onlyRecord(channelId, await Promise.all(ROLES.map((r) => this.load(channelId, r))));
+    const file = `${recordBase(this.directory, channelId, role)}.msgpack`;
     let bytes: Uint8Array;
     try {
       bytes = await fs.readFile(file);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new ChannelError(ChannelErrorKind.STORE, `cannot read the record of ${channelId}`, { cause: e });
+      throw ioError(`cannot read the ${role}'s record of ${channelId}`, e);
     }
-    return decodeRecord(bytes, channelId);
+    return decodeRecord(bytes, channelId, role);
   }
 
   async save(record: ChannelRecord): Promise<void> {
-    const file = this.#path(record.channelId);
-    const temp = `${file}.${process.pid}.${globalThis.crypto.randomUUID()}.tmp`;
     try {
-      await fs.mkdir(this.directory, { recursive: true });
-      const handle = await fs.open(temp, 'wx');
-      try {
-        await handle.writeFile(encodeRecord(record));
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await fs.rename(temp, file);
+      const file = `${recordBase(this.directory, record.channelId, record.role)}.msgpack`;
+      await this.#prepare();
+      await replaceFile(this.directory, file, encodeRecord(record));
     } catch (e) {
-      await fs.rm(temp, { force: true });
-      throw new ChannelError(ChannelErrorKind.STORE, `cannot save the record of ${record.channelId}`, { cause: e });
+      throw ioError(`cannot save the ${record.role}'s record of ${record.channelId}`, e);
     }
-    await syncDirectory(this.directory);
   }
 
-  #path(channelId: string): string {
-    // Channel ids are base58: they cannot climb out of the directory, but refuse anything else.
-    if (!/^ch_[1-9A-HJ-NP-Za-km-z]+$/.test(channelId)) throw new ChannelError(ChannelErrorKind.STORE, `not a channel id: ${channelId}`);
-    return join(this.directory, `${channelId}.msgpack`);
+  async lock(channelId: Encoded<'ch'>, role: Role): Promise<RecordLock> {
+    try {
+      const base = recordBase(this.directory, channelId, role);
+      await this.#prepare();
+      return await lockFile(`${base}.lock`, channelId, role);
+    } catch (e) {
+      throw ioError(`cannot lock the ${role}'s record of ${channelId}`, e);
+    }
   }
-}
 
-/** Flushes the directory entry of the rename; platforms that cannot open a directory (Windows) skip it. */
-async function syncDirectory(directory: string): Promise<void> {
-  let dir: Awaited<ReturnType<typeof fs.open>> | undefined;
-  try {
-    dir = await fs.open(directory, 'r');
-    await dir.sync();
-  } catch {
-    // Not supported here; the rename is still atomic.
-  } finally {
-    await dir?.close();
+  async #prepare(): Promise<void> {
+    await prepareDirectory(this.directory, !this.#prepared);
+    this.#prepared = true;
   }
 }

@@ -1,18 +1,36 @@
-/** A valid channel record for the stores' tests: real ids and a real tx, so only what a test changes is wrong. */
-import type { ChannelRecord } from './store.js';
+/**
+ * A valid channel record for the stores' tests: real keys and real txs, whose balances hash to
+ * their state hash and whose signatures verify, so only what a test changes is wrong.
+ */
+import { decode, encode, keyPairFromSecret, OffChainState, signTx, Tag, toHex } from '@ch/codec';
+import { unsigned } from '../test-support/scripted-node.js';
+import type { Role } from '../signer.js';
+import type { ChannelRecord, StoredState } from './store.js';
 
 export const CHANNEL = 'ch_Bx4x8rvNpeHe2LtnDNqyqCvguqX5jEeotUDk5cRXH3mEXzy77';
-const TX: `tx_${string}` = 'tx_+JALAfhCuEAHhFxkddW3oNkI5rMaEtI/RX/uS4FsU19FF37uxQpFlijWqmKKjcXNoBuSr4m+YZ+t4eodYuEO3wLt0k54QjQMuEj4RjkCoQYY3LBfu3dh9lxDQTFixVsZMWp7ufY8svJ1rYd9v86ViAagjzrFAgbG1168Sla7F83mqiYSM4EXSFASPfCvpxz+0ZfVolHc';
+export const NETWORK = 'local_lima_testnet';
+export const INITIATOR = keyPairFromSecret(new Uint8Array(32).fill(1));
+export const RESPONDER = keyPairFromSecret(new Uint8Array(32).fill(2));
 
-export function sampleRecord(round: bigint, pending = false): ChannelRecord {
-  const state = { round, tx: TX, balances: [['6ae7fb98'.padEnd(64, '0'), 2n ** 70n] as const, ['aa5770d1'.padEnd(64, '0'), 40000000000002n] as const] };
+/** A state of round `round` with `balances`, signed by `signers` (both parties by default). */
+export function sampleState(round: bigint, balances: readonly [bigint, bigint] = [2n ** 70n, 40000000000002n + round], signers = [INITIATOR, RESPONDER], networkId = NETWORK): StoredState {
+  const entries = [[toHex(decode(INITIATOR.publicKey, 'ak')), balances[0]], [toHex(decode(RESPONDER.publicKey, 'ak')), balances[1]]] as const;
+  const stateHash = encode(new OffChainState(entries).stateHash(), 'st');
+  let tx = unsigned({ tag: Tag.ChannelOffChainTx, version: 2, channelId: CHANNEL, round, stateHash });
+  for (const signer of signers) tx = signTx(tx, signer.secretKey, networkId);
+  return { round, tx, balances: entries };
+}
+
+/** The record at `round`; with `pending`, a round + 1 this party signed alone. */
+export function sampleRecord(round: bigint, pending = false, role: Role = 'initiator'): ChannelRecord {
+  const own = role === 'initiator' ? INITIATOR : RESPONDER;
   return {
     channelId: CHANNEL,
-    role: 'initiator',
-    networkId: 'local_lima_testnet',
+    role,
+    networkId: NETWORK,
     terms: {
-      initiatorId: 'ak_p5mwxAHVY4fqWNqYDvGLfTAWGGra3B4zuNQayyHZZwS9bKrRx',
-      responderId: 'ak_2J29WNS9gzYvK6VWkQQqmAyUu8DH7zHQ1CaN2hZr8B7cxGKNZn',
+      initiatorId: INITIATOR.publicKey,
+      responderId: RESPONDER.publicKey,
       initiatorAmount: 70000000000000n,
       responderAmount: 40000000000000n,
       pushAmount: 1n,
@@ -20,7 +38,7 @@ export function sampleRecord(round: bigint, pending = false): ChannelRecord {
       lockPeriod: 10n,
     },
     fsmId: 'ba_ZG0hvKdgSOCMyu/1pVJaOCyUYc260bVVPLZg5Qzy/rcuM9pd',
-    state,
-    ...(pending && { pending: { ...state, round: round + 1n } }),
+    state: sampleState(round),
+    ...(pending && { pending: sampleState(round + 1n, undefined, [own]) }),
   };
 }

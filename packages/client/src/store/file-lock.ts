@@ -1,0 +1,82 @@
+/**
+ * A record's exclusive lock in a Node store's directory: `<base>.lock`, 0600, holding its owner's
+ * pid and a random token. It is written whole to a temporary file first and hard-linked into
+ * place, which fails if the lock exists: no one ever reads a lock half written. It is held by one channel
+ * instance: another instance, in this process or a live other one, gets a `locked` StoreError. A
+ * lock whose pid is dead (the owner was SIGKILLed) is stale and taken over; locks this process
+ * holds are removed when it exits.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { link, readFile, rm, writeFile } from 'node:fs/promises';
+import type { Encoded } from '@ch/codec';
+import type { Role } from '../signer.js';
+import { FILE_MODE, isAlive } from './directory.js';
+import { lockedError, type RecordLock } from './store.js';
+
+/** The lock files this process holds, by path, with their tokens. */
+const held = new Map<string, string>();
+let exitHook = false;
+
+export async function lockFile(path: string, channelId: Encoded<'ch'>, role: Role): Promise<RecordLock> {
+  const token = globalThis.crypto.randomUUID();
+  const temp = `${path}.${process.pid}.${token}.tmp`;
+  await writeFile(temp, `${process.pid} ${token}\n`, { mode: FILE_MODE, flag: 'wx' });
+  try {
+    // Twice at most: once more after removing a stale lock.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await link(temp, path);
+        held.set(path, token);
+        hookExit();
+        return { release: () => unlock(path, token) };
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+      const owner = await readOwner(path);
+      if (owner === undefined) continue;
+      // Ours and held: another instance in this process. Ours and not held: left by an earlier
+      // process that had our pid, so stale like a dead one's.
+      if (owner.pid === process.pid ? [...held.values()].includes(owner.token) : isAlive(owner.pid)) {
+        throw lockedError(channelId, role, owner.pid === process.pid ? 'another channel instance in this process' : `process ${owner.pid}`);
+      }
+      await rm(path, { force: true });
+    }
+    throw lockedError(channelId, role, 'another channel instance that just took it');
+  } finally {
+    await rm(temp, { force: true });
+  }
+}
+
+async function readOwner(path: string): Promise<{ pid: number; token: string } | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  const [pid, token = ''] = text.trim().split(' ');
+  return { pid: Number(pid), token };
+}
+
+async function unlock(path: string, token: string): Promise<void> {
+  if (held.get(path) !== token) return;
+  held.delete(path);
+  const owner = await readOwner(path);
+  if (owner?.token === token) await rm(path, { force: true });
+}
+
+/** On exit, synchronously removes the locks still held; a SIGKILL leaves them, stale by their pid. */
+function hookExit(): void {
+  if (exitHook) return;
+  exitHook = true;
+  process.once('exit', () => {
+    for (const [path, token] of held) {
+      try {
+        if (readFileSync(path, 'utf8').includes(token)) rmSync(path, { force: true });
+      } catch {
+        // Already gone.
+      }
+    }
+  });
+}

@@ -1,0 +1,242 @@
+/**
+ * Node's default store: an append-only log per channel and role, `<channel id>.<role>.log`, that
+ * is durable at about the speed of memory. Each save appends one entry (the whole record); the
+ * newest complete entry is the record.
+ *
+ * Durability: a save is flushed (`fdatasync`) before it resolves, except a confirmation: a record
+ * without a pending state whose state is the pending state of the entry before it, already
+ * durable. Losing that entry in a power cut leaves the record as it was just before the
+ * confirmation, which the client resumes from like any crash there (the pending state is sent
+ * if both signed it, the node's state checked and adopted otherwise). So a transfer costs one
+ * `fdatasync` and two appends; the next flushed save, or the lock's release, flushes the confirmation.
+ *
+ * Entry: length (u32, big-endian), its complement, CRC-32 of the payload, payload (the record as
+ * FileStore encodes it). A tail cut short, zeros, or failing its CRC is a write torn by a crash,
+ * whose save never resolved: it is ignored, and cut off when the log is next opened for writing.
+ * A bad entry before the tail, or a last complete entry that fails the record checks, is a
+ * `StoreError` of code `invalid`, never passed over for an older one.
+ *
+ * Compaction: once a log outgrows `compactAt` bytes, the next save rewrites it as that one entry
+ * (temporary file, fsync, rename, directory fsync, as FileStore saves).
+ */
+import type { FileHandle } from 'node:fs/promises';
+import * as fs from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
+import type { Encoded } from '@ch/codec';
+import { sameTransaction } from '../checks.js';
+import { StoreError, StoreErrorCode } from '../errors.js';
+import type { Role } from '../signer.js';
+import { FILE_MODE, prepareDirectory, recordBase, replaceFile } from './directory.js';
+import { decodeRecord, encodeRecord, ioError } from './file-store.js';
+import { lockFile } from './file-lock.js';
+import { onlyRecord, ROLES, type ChannelRecord, type ChannelStore, type RecordLock } from './store.js';
+
+const HEADER = 12;
+const DEFAULT_COMPACT_AT = 1 << 20;
+
+export interface LogStoreOptions {
+  /** Bytes a log may grow to before it is rewritten as its last entry; default 1 MiB. */
+  readonly compactAt?: number;
+}
+
+/** A log open for appending, with what a save needs to know of it. */
+interface Writer {
+  readonly handle: FileHandle;
+  size: number;
+  /** The pending tx of the last entry, if it was flushed: a confirmation of it need not be. */
+  durablePending: Encoded<'tx'> | undefined;
+  /** Entries appended since the last flush. */
+  unflushed: boolean;
+}
+
+export class LogStore implements ChannelStore {
+  readonly directory: string;
+  readonly compactAt: number;
+  readonly #writers = new Map<string, Promise<Writer>>();
+  /** Each record's operations, one after another. */
+  readonly #queues = new Map<string, Promise<unknown>>();
+  /** Whether this store has prepared its directory yet (orphaned temporary files are removed then). */
+  #prepared = false;
+
+  constructor(directory: string, options: LogStoreOptions = {}) {
+    this.directory = directory;
+    this.compactAt = options.compactAt ?? DEFAULT_COMPACT_AT;
+  }
+
+  async load(channelId: Encoded<'ch'>, role?: Role): Promise<ChannelRecord | undefined> {
+    if (role === undefined) return onlyRecord(channelId, await Promise.all(ROLES.map((r) => this.load(channelId, r))));
+    const file = this.#file(channelId, role);
+    let bytes: Uint8Array;
+    try {
+      bytes = await fs.readFile(file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw ioError(`cannot read the ${role}'s record of ${channelId}`, e);
+    }
+    const { last } = readLog(bytes, file);
+    if (last === undefined) {
+      if (bytes.length === 0) return undefined;
+      throw new StoreError(StoreErrorCode.INVALID, `the log ${file} holds no complete record`);
+    }
+    return decodeRecord(last, channelId, role);
+  }
+
+  save(record: ChannelRecord): Promise<void> {
+    const { channelId, role } = record;
+    return this.#serially(channelId, role, async () => {
+      try {
+        const payload = encodeRecord(record);
+        const writer = await this.#writer(channelId, role);
+        if (writer.size > this.compactAt) return await this.#compact(writer, channelId, role, payload, record);
+        const entry = frame(payload);
+        await writer.handle.write(entry, 0, entry.length, writer.size);
+        writer.size += entry.length;
+        const confirms = record.pending === undefined && writer.durablePending !== undefined && sameTransaction(writer.durablePending, record.state.tx);
+        if (confirms) writer.unflushed = true;
+        else await flush(writer);
+        writer.durablePending = confirms ? undefined : record.pending?.tx;
+      } catch (e) {
+        // The log's end is unknown now: the next save reopens it and cuts a torn tail.
+        this.#drop(channelId, role);
+        throw ioError(`cannot save the ${role}'s record of ${channelId}`, e);
+      }
+    });
+  }
+
+  async lock(channelId: Encoded<'ch'>, role: Role): Promise<RecordLock> {
+    let lock: RecordLock;
+    try {
+      await this.#prepare();
+      lock = await lockFile(`${recordBase(this.directory, channelId, role)}.lock`, channelId, role);
+    } catch (e) {
+      throw ioError(`cannot lock the ${role}'s record of ${channelId}`, e);
+    }
+    // Whoever held the lock before may have written since this store last did: read the log afresh.
+    await this.#serially(channelId, role, () => this.#close(channelId, role));
+    return {
+      release: async () => {
+        await this.#serially(channelId, role, () => this.#close(channelId, role));
+        await lock.release();
+      },
+    };
+  }
+
+  async #prepare(): Promise<void> {
+    await prepareDirectory(this.directory, !this.#prepared);
+    this.#prepared = true;
+  }
+
+  #file(channelId: Encoded<'ch'>, role: Role): string {
+    return `${recordBase(this.directory, channelId, role)}.log`;
+  }
+
+  #serially<T>(channelId: Encoded<'ch'>, role: Role, task: () => Promise<T>): Promise<T> {
+    const key = `${channelId}/${role}`;
+    const run = (this.#queues.get(key) ?? Promise.resolve()).then(task, task);
+    const settled = run.catch(() => undefined);
+    this.#queues.set(key, settled);
+    void settled.then(() => {
+      if (this.#queues.get(key) === settled) this.#queues.delete(key);
+    });
+    return run;
+  }
+
+  #writer(channelId: Encoded<'ch'>, role: Role): Promise<Writer> {
+    const key = `${channelId}/${role}`;
+    let writer = this.#writers.get(key);
+    if (writer === undefined) {
+      writer = this.#prepare().then(() => openWriter(this.#file(channelId, role)));
+      this.#writers.set(key, writer);
+      writer.catch(() => this.#writers.get(key) === writer && this.#writers.delete(key));
+    }
+    return writer;
+  }
+
+  /** Flushes and closes the record's writer, if open. */
+  async #close(channelId: Encoded<'ch'>, role: Role): Promise<void> {
+    const writer = this.#writers.get(`${channelId}/${role}`);
+    this.#writers.delete(`${channelId}/${role}`);
+    const open = await writer?.catch(() => undefined);
+    if (open === undefined) return;
+    try {
+      if (open.unflushed) await flush(open);
+    } finally {
+      await open.handle.close();
+    }
+  }
+
+  #drop(channelId: Encoded<'ch'>, role: Role): void {
+    const key = `${channelId}/${role}`;
+    const writer = this.#writers.get(key);
+    this.#writers.delete(key);
+    void writer?.then((w) => w.handle.close()).catch(() => undefined);
+  }
+
+  /** Rewrites the log as the one entry of `record`, then appends to the new file. */
+  async #compact(writer: Writer, channelId: Encoded<'ch'>, role: Role, payload: Uint8Array, record: ChannelRecord): Promise<void> {
+    const file = this.#file(channelId, role);
+    await replaceFile(this.directory, file, frame(payload));
+    await writer.handle.close();
+    const key = `${channelId}/${role}`;
+    const reopened = openWriter(file).then((w) => ({ ...w, durablePending: record.pending?.tx }));
+    this.#writers.set(key, reopened);
+    await reopened;
+  }
+}
+
+function frame(payload: Uint8Array): Uint8Array {
+  const entry = new Uint8Array(HEADER + payload.length);
+  const view = new DataView(entry.buffer);
+  view.setUint32(0, payload.length);
+  view.setUint32(4, ~payload.length >>> 0);
+  view.setUint32(8, crc32(payload));
+  entry.set(payload, HEADER);
+  return entry;
+}
+
+/** The log's last complete entry's payload and where the complete entries end. */
+function readLog(bytes: Uint8Array, file: string): { last: Uint8Array | undefined; end: number } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let offset = 0;
+  let last: Uint8Array | undefined;
+  while (bytes.length - offset >= HEADER) {
+    const length = view.getUint32(offset);
+    // A crash may leave the file longer than what was written to it, the rest zeros.
+    if (bytes.subarray(offset).every((b) => b === 0)) break;
+    if ((~length >>> 0) !== view.getUint32(offset + 4)) throw new StoreError(StoreErrorCode.INVALID, `the log ${file} is corrupted at byte ${offset}: a bad entry header`);
+    const end = offset + HEADER + length;
+    if (end > bytes.length) break;
+    const payload = bytes.subarray(offset + HEADER, end);
+    if (crc32(payload) !== view.getUint32(offset + 8)) {
+      if (end === bytes.length) break;
+      throw new StoreError(StoreErrorCode.INVALID, `the log ${file} is corrupted at byte ${offset}: an entry fails its CRC`);
+    }
+    last = payload;
+    offset = end;
+  }
+  return { last, end: offset };
+}
+
+/** Opens `file` for appending (0600), its torn tail cut off. */
+async function openWriter(file: string): Promise<Writer> {
+  const handle = await fs.open(file, fs.constants.O_RDWR | fs.constants.O_CREAT, FILE_MODE);
+  try {
+    const { mode } = await handle.stat();
+    if ((mode & 0o777) !== FILE_MODE) await handle.chmod(FILE_MODE);
+    const bytes = await handle.readFile();
+    const { end } = readLog(bytes, file);
+    if (end < bytes.length) {
+      await handle.truncate(end);
+      await handle.datasync();
+    }
+    return { handle, size: end, durablePending: undefined, unflushed: false };
+  } catch (e) {
+    await handle.close();
+    throw e;
+  }
+}
+
+async function flush(writer: Writer): Promise<void> {
+  await writer.handle.datasync();
+  writer.unflushed = false;
+}
