@@ -197,7 +197,7 @@ describe.skipIf(skip)('@ch/client in a real Chromium', () => {
       const outcomes = await inPage(async (api, rec) => {
         const planted: Outcome<unknown>[] = [];
         const load = async (value: unknown) => {
-          await api.plant('foreign', 'records', 1, rec.channelId, value);
+          await api.plant('foreign', 'records', 1, `${rec.channelId}/${rec.role}`, value);
           planted.push(await api.outcome(() => new api.client.IndexedDbStore({ database: 'foreign' }).load(rec.channelId)));
         };
         await load({ format: 2, record: rec });
@@ -205,7 +205,7 @@ describe.skipIf(skip)('@ch/client in a real Chromium', () => {
         await load('a string');
         return planted;
       }, record(1n));
-      for (const outcome of outcomes) expect(outcome).toMatchObject({ error: { name: 'ChannelError', kind: 'store', message: expect.stringContaining('not a channel record of format 1') } });
+      for (const outcome of outcomes) expect(outcome).toMatchObject({ error: { name: 'StoreError', kind: 'store', message: expect.stringContaining('not a channel record of format 1') } });
     });
 
     test("another channel's record under a channel's key, or a corrupted one, is a typed error to load and to reconnect from", async () => {
@@ -213,7 +213,7 @@ describe.skipIf(skip)('@ch/client in a real Chromium', () => {
         const store = new api.client.IndexedDbStore({ database: 'tampered' });
         const signer = api.client.secretKeySigner(api.client.generateKeyPair().secretKey);
         const refused = async (key: typeof a.rec.channelId, value: unknown) => {
-          await api.plant('tampered', 'records', 1, key, { format: 1, record: value });
+          await api.plant('tampered', 'records', 1, `${key}/initiator`, { format: 1, record: value });
           return [
             await api.outcome(() => store.load(key)),
             // The record is refused before any connection: the url is never dialled.
@@ -225,7 +225,7 @@ describe.skipIf(skip)('@ch/client in a real Chromium', () => {
           ...(await refused(a.rec.channelId, { ...a.rec, state: { ...a.rec.state, balances: [[5, 'x'], null] } })),
         ];
       }, { rec: record(1n), other: 'ch_2J29WNS9gzYvK6VWkQQqmAyUu8DH7zHQ1CaN2hZr8B7cxGKNZn' as const });
-      const refusal = (problem: string) => ({ error: { name: 'ChannelError', kind: 'store', message: expect.stringContaining(problem) } });
+      const refusal = (problem: string) => ({ error: { name: 'StoreError', kind: 'store', message: expect.stringContaining(problem) } });
       expect(outcomes).toEqual([
         refusal(`channelId is ${record(1n).channelId}, another channel's`),
         refusal(`channelId is ${record(1n).channelId}, another channel's`),
@@ -267,7 +267,7 @@ describe.skipIf(skip)('@ch/client in a real Chromium', () => {
         const hung = await api.altered('unanswered-open', () => store.load(id));
         return [hung, await api.outcome(() => store.load(id))];
       }, record(1n).channelId);
-      expect(hung).toMatchObject({ opens: 1, value: { error: { name: 'ChannelError', kind: 'store', message: 'IndexedDB database unanswered: did not open within 300 ms' } } });
+      expect(hung).toMatchObject({ opens: 1, value: { error: { name: 'StoreError', kind: 'store', message: 'IndexedDB database unanswered: did not open within 300 ms' } } });
       expect(after).toEqual({ ok: undefined });
       expect(pageErrors).toEqual([]);
     });
@@ -280,7 +280,7 @@ describe.skipIf(skip)('@ch/client in a real Chromium', () => {
         await store.save(rec);
         return [failed, await api.outcome(() => store.load(rec.channelId))];
       }, record(2n));
-      expect(failed).toMatchObject({ opens: 1, value: { error: { name: 'ChannelError', kind: 'store', message: 'IndexedDB database upgrade-fails: cannot be upgraded' } } });
+      expect(failed).toMatchObject({ opens: 1, value: { error: { name: 'StoreError', kind: 'store', message: 'IndexedDB database upgrade-fails: cannot be upgraded' } } });
       expect(after).toEqual({ ok: record(2n) });
       expect(pageErrors).toEqual([]);
     });

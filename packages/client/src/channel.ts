@@ -456,6 +456,8 @@ export class Channel {
 
   /** Closes the WebSocket (at once, or as soon as it is connected); the channel stays as it is on chain and in the store. */
   disconnect(): void {
+    // Ending here: another instance of this party may take the record at once.
+    void this.#states.release();
     if (this.#transport) this.#transport.close();
     else this.#connected.promise.then((transport) => transport.close(), () => undefined);
   }

@@ -15,6 +15,8 @@ import { lockedError, type RecordLock } from './store.js';
 
 /** The lock files this process holds, by path, with their tokens. */
 const held = new Map<string, string>();
+/** Locks of this process being released, by token: no longer held, their file not yet gone. */
+const releasing = new Map<string, Promise<void>>();
 let exitHook = false;
 
 export async function lockFile(path: string, channelId: Encoded<'ch'>, role: Role): Promise<RecordLock> {
@@ -22,8 +24,8 @@ export async function lockFile(path: string, channelId: Encoded<'ch'>, role: Rol
   const temp = `${path}.${process.pid}.${token}.tmp`;
   await writeFile(temp, `${process.pid} ${token}\n`, { mode: FILE_MODE, flag: 'wx' });
   try {
-    // Twice at most: once more after removing a stale lock.
-    for (let attempt = 0; attempt < 2; attempt++) {
+    // Three times at most: again after a release of ours completes, and after removing a stale lock.
+    for (let attempt = 0; attempt < 3; attempt++) {
       try {
         await link(temp, path);
         held.set(path, token);
@@ -34,6 +36,11 @@ export async function lockFile(path: string, channelId: Encoded<'ch'>, role: Rol
       }
       const owner = await readOwner(path);
       if (owner === undefined) continue;
+      const ending = releasing.get(owner.token);
+      if (owner.pid === process.pid && ending) {
+        await ending;
+        continue;
+      }
       // Ours and held: another instance in this process. Ours and not held: left by an earlier
       // process that had our pid, so stale like a dead one's.
       if (owner.pid === process.pid ? [...held.values()].includes(owner.token) : isAlive(owner.pid)) {
@@ -59,11 +66,15 @@ async function readOwner(path: string): Promise<{ pid: number; token: string } |
   return { pid: Number(pid), token };
 }
 
-async function unlock(path: string, token: string): Promise<void> {
-  if (held.get(path) !== token) return;
+function unlock(path: string, token: string): Promise<void> {
+  if (held.get(path) !== token) return Promise.resolve();
   held.delete(path);
-  const owner = await readOwner(path);
-  if (owner?.token === token) await rm(path, { force: true });
+  const removal = (async () => {
+    const owner = await readOwner(path);
+    if (owner?.token === token) await rm(path, { force: true });
+  })().finally(() => releasing.delete(token));
+  releasing.set(token, removal);
+  return removal;
 }
 
 /** On exit, synchronously removes the locks still held; a SIGKILL leaves them, stale by their pid. */

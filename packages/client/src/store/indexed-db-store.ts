@@ -1,6 +1,6 @@
 /**
  * Channel records in IndexedDB, the default store in browsers. One object store holds one value
- * per channel, keyed by channel id: the record wrapped as every durable store keeps it
+ * per channel and role, keyed `<channel id>/<role>`: the record wrapped as every durable store keeps it
  * (record-format.ts), and checked the same way when loaded. Structured clone keeps bigints exact.
  *
  * Durability: `save` writes in a readwrite transaction opened with `durability: 'strict'` and
@@ -16,10 +16,11 @@
  * must not wait on it forever.
  */
 import type { Encoded } from '@ch/codec';
-import { ChannelError, ChannelErrorKind } from '../errors.js';
+import type { Role } from '../signer.js';
+import { StoreError, StoreErrorCode } from '../errors.js';
 import { globalIndexedDb, type IdbDatabase, type IdbFactory, type IdbOpenRequest } from './indexed-db-api.js';
 import { unwrapRecord, wrapRecord } from './record-format.js';
-import type { ChannelRecord, ChannelStore } from './store.js';
+import { onlyRecord, ROLES, type ChannelRecord, type ChannelStore } from './store.js';
 
 /** The database schema's version; `upgradeneeded` brings older databases up to it. */
 const SCHEMA_VERSION = 1;
@@ -48,35 +49,36 @@ export class IndexedDbStore implements ChannelStore {
     this.objectStore = options.objectStore ?? 'records';
     this.openTimeout = options.openTimeout ?? DEFAULT_OPEN_TIMEOUT;
     const factory = globalIndexedDb();
-    if (factory === undefined) throw new ChannelError(ChannelErrorKind.STORE, 'this runtime has no IndexedDB: pass a `store` that keeps records durably');
+    if (factory === undefined) throw new StoreError(StoreErrorCode.IO, 'this runtime has no IndexedDB: pass a `store` that keeps records durably');
     this.#factory = factory;
   }
 
-  async load(channelId: Encoded<'ch'>): Promise<ChannelRecord | undefined> {
+  async load(channelId: Encoded<'ch'>, role?: Role): Promise<ChannelRecord | undefined> {
+    if (role === undefined) return onlyRecord(channelId, await Promise.all(ROLES.map((r) => this.load(channelId, r))));
     const db = await this.#open();
     const value = await new Promise<unknown>((resolve, reject) => {
-      const fail = (cause: unknown) => reject(new ChannelError(ChannelErrorKind.STORE, `cannot read the record of ${channelId}`, { cause }));
+      const fail = (cause: unknown) => reject(new StoreError(StoreErrorCode.IO, `cannot read the record of ${channelId}`, { cause }));
       try {
-        const request = db.transaction(this.objectStore, 'readonly').objectStore(this.objectStore).get(channelId);
+        const request = db.transaction(this.objectStore, 'readonly').objectStore(this.objectStore).get(`${channelId}/${role}`);
         request.onsuccess = () => resolve(request.result);
         request.onerror = () => fail(request.error);
       } catch (e) {
         fail(e);
       }
     });
-    return value === undefined ? undefined : unwrapRecord(value, channelId);
+    return value === undefined ? undefined : unwrapRecord(value, channelId, role);
   }
 
   async save(record: ChannelRecord): Promise<void> {
     const db = await this.#open();
     await new Promise<void>((resolve, reject) => {
-      const fail = (cause: unknown) => reject(new ChannelError(ChannelErrorKind.STORE, `cannot save the record of ${record.channelId}`, { cause }));
+      const fail = (cause: unknown) => reject(new StoreError(StoreErrorCode.IO, `cannot save the record of ${record.channelId}`, { cause }));
       try {
         const tx = db.transaction(this.objectStore, 'readwrite', { durability: 'strict' });
         tx.oncomplete = () => resolve();
         // A failed put (the quota) aborts the transaction, as does the browser (storage cleared).
         tx.onabort = () => fail(tx.error);
-        tx.objectStore(this.objectStore).put(wrapRecord(record), record.channelId);
+        tx.objectStore(this.objectStore).put(wrapRecord(record), `${record.channelId}/${record.role}`);
       } catch (e) {
         // Thrown at once: a value structured clone refuses, a key that is not one, a closing database.
         fail(e);
@@ -110,7 +112,7 @@ function openDatabase(factory: IdbFactory, name: string, objectStore: string, ti
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      reject(new ChannelError(ChannelErrorKind.STORE, `IndexedDB database ${name}: ${reason}`, { cause }));
+      reject(new StoreError(StoreErrorCode.IO, `IndexedDB database ${name}: ${reason}`, { cause }));
     };
     const timer = setTimeout(() => fail(`did not open within ${timeout} ms`), timeout);
     let request: IdbOpenRequest;

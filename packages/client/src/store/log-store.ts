@@ -114,9 +114,9 @@ export class LogStore implements ChannelStore {
     // Whoever held the lock before may have written since this store last did: read the log afresh.
     await this.#serially(channelId, role, () => this.#close(channelId, role));
     return {
+      // The lock is let go at once (another instance may follow right away); the log is flushed and closed meanwhile.
       release: async () => {
-        await this.#serially(channelId, role, () => this.#close(channelId, role));
-        await lock.release();
+        await Promise.all([lock.release(), this.#serially(channelId, role, () => this.#close(channelId, role))]);
       },
     };
   }
