@@ -19,6 +19,8 @@ export interface NodeOptions {
   readonly accounts?: ChainOptions['accounts'];
   /** `'instant'` (the default) also mines the blocks a channel waits for to see its txs deep enough. */
   readonly mining?: ChainOptions['mining'];
+  /** A client that sends no frame for this long is dropped with close code 1000, as the node does after a minute (the default). */
+  readonly idleTimeoutMs?: number;
 }
 
 export interface RunningNode {
@@ -31,12 +33,12 @@ export interface RunningNode {
 }
 
 export async function startNode(options: NodeOptions): Promise<RunningNode> {
-  const { port = 0, host = '127.0.0.1', networkId, profile = 'current', accounts = [], mining = 'instant' } = options;
+  const { port = 0, host = '127.0.0.1', networkId, profile = 'current', accounts = [], mining = 'instant', idleTimeoutMs } = options;
   const { createTxVersion } = PROFILES[profile];
   // The seed's node ran Lima (create tx version 1); the current one runs Iris and later (version 2).
   const chain = new Chain({ networkId, accounts, mining, protocol: createTxVersion === 1 ? 'lima' : 'iris' });
   let running = true;
-  const server = await serveChannels({ port, host, profile: PROFILES[profile], chain: chainAccess(chain, networkId, mining === 'instant', () => running) });
+  const server = await serveChannels({ port, host, profile: PROFILES[profile], chain: chainAccess(chain, networkId, mining === 'instant', () => running), ...(idleTimeoutMs !== undefined && { idleTimeoutMs }) });
   return {
     url: server.url,
     port: server.port,

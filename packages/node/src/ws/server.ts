@@ -15,6 +15,7 @@ import { STATE_HANDLERS } from '../fsm/handlers.js';
 import { ChannelRegistry } from '../fsm/registry.js';
 import type { Profile } from '../profiles.js';
 import { checkOpenTerms, isReestablish, OpenRefused, readChannelOptions, readReestablishParams, type OpenRefusal, type ReestablishParams } from './query.js';
+import { closeWhenIdle, IDLE_TIMEOUT_MS } from './idle-timeout.js';
 import { ClientSession } from './session.js';
 
 export interface ChannelServer {
@@ -31,8 +32,8 @@ const REFUSAL_CODES: { readonly [R in Exclude<OpenRefusal, 'silent'>]: DataCode 
   invalid_fsm_id: DataCode.INVALID_FSM_ID,
 };
 
-export async function serveChannels(opts: { port: number; host: string; profile: Profile; chain: ChainAccess }): Promise<ChannelServer> {
-  const { port, host, profile, chain } = opts;
+export async function serveChannels(opts: { port: number; host: string; profile: Profile; chain: ChainAccess; idleTimeoutMs?: number }): Promise<ChannelServer> {
+  const { port, host, profile, chain, idleTimeoutMs = IDLE_TIMEOUT_MS } = opts;
   const registry = new ChannelRegistry();
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true });
@@ -43,6 +44,7 @@ export async function serveChannels(opts: { port: number; host: string; profile:
     if (url.pathname !== '/channel') return socket.destroy();
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
+      closeWhenIdle(ws, idleTimeoutMs);
       ws.on('close', () => sockets.delete(ws));
       connect(ws, url.searchParams);
     });
