@@ -46,6 +46,7 @@ import { RpcSession } from './rpc-session.js';
 import type { Role, Signer } from './signer.js';
 import { judgeRequest, servedOperation, SignerCalls, type SignerQuestion } from './signing.js';
 import { isTerminal, type ChannelStatus } from './state-machine.js';
+import { keepAliveOptions, withKeepAlive, type KeepAliveOptions } from './keep-alive.js';
 import { fromStored } from './store/record.js';
 import { checkRecord } from './store/record-format.js';
 import { defaultStore } from './store/default-store.js';
@@ -62,6 +63,7 @@ interface ChannelInit {
   readonly retry: RetryPolicy | undefined;
   readonly autoSlash: boolean;
   readonly policy: SignPolicy;
+  readonly keepAlive: KeepAliveOptions | false;
   /** This party's open options for the create tx (the initiator's are in it; a responder's are what it agrees to). */
   readonly opening?: OnChainOptions;
   readonly record?: ChannelRecord;
@@ -87,6 +89,7 @@ export class Channel {
   readonly #retry: RetryPolicy | undefined;
   readonly #autoSlash: boolean;
   readonly #policy: SignPolicy;
+  readonly #keepAlive: KeepAliveOptions | false;
   readonly #opening: OnChainOptions | undefined;
   readonly #events: Emitter<ChannelEvents>;
   readonly #session: RpcSession;
@@ -119,6 +122,7 @@ export class Channel {
     this.#retry = init.retry;
     this.#autoSlash = init.autoSlash;
     this.#policy = init.policy;
+    this.#keepAlive = init.keepAlive;
     this.#opening = init.opening;
     this.#events = new Emitter<ChannelEvents>((error, event) => {
       if (event !== 'error') this.#events.emit('error', new ChannelError(ChannelErrorKind.LISTENER, `a listener of "${String(event)}" threw`, { cause: error }));
@@ -224,6 +228,7 @@ export class Channel {
       retry: options.retry,
       autoSlash: options.autoSlash ?? true,
       policy: options.signPolicy ?? DEFAULT_SIGN_POLICY,
+      keepAlive: keepAliveOptions(options.keepAlive),
     };
   }
 
@@ -234,7 +239,8 @@ export class Channel {
       this.#session.receive(text);
     };
     try {
-      this.#transport = await (factory ?? connectWebSocket)(url, { onMessage, onClose: (code, reason) => this.#onClose(code, reason) }, this.#timeouts.connect);
+      const connect = withKeepAlive(factory ?? connectWebSocket, this.#keepAlive, (timeoutMs) => this.#session.request('channels.system', { action: 'ping' }, { timeoutMs }));
+      this.#transport = await connect(url, { onMessage, onClose: (code, reason) => this.#onClose(code, reason) }, this.#timeouts.connect);
     } catch (e) {
       const error = isChannelError(e) ? e : new ChannelError(ChannelErrorKind.DISCONNECTED, `could not connect to the node: ${(e as Error).message}`, { cause: e });
       // What was asked while connecting will never be sent.
@@ -456,8 +462,6 @@ export class Channel {
 
   /** Closes the WebSocket (at once, or as soon as it is connected); the channel stays as it is on chain and in the store. */
   disconnect(): void {
-    // Ending here: another instance of this party may take the record at once.
-    void this.#states.release();
     if (this.#transport) this.#transport.close();
     else this.#connected.promise.then((transport) => transport.close(), () => undefined);
   }

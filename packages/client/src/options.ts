@@ -1,6 +1,7 @@
 /** What `Channel.open` and `Channel.reestablish` take. */
 import type { Encoded } from '@ch/codec';
 import type { ChannelTerms } from './checks.js';
+import type { KeepAliveOptions } from './keep-alive.js';
 import type { SignPolicy } from './policy.js';
 import type { NodeOptions } from './query.js';
 import type { RetryPolicy } from './retry.js';
@@ -81,6 +82,8 @@ export interface CommonOptions extends NodeOptions {
   /** What this client signs that it did not ask for in full (default `DEFAULT_SIGN_POLICY`: fees up to 5× the minimum, no delegates). */
   readonly signPolicy?: SignPolicy;
   readonly transport?: TransportFactory;
+  /** Ping after `intervalMs` without a frame sent, and count a pong missing after `timeoutMs` as a lost connection (default 10 s and 10 s); `false` turns it off. */
+  readonly keepAlive?: Partial<KeepAliveOptions> | false;
 }
 
 export interface OpenOptions extends CommonOptions, Omit<ChannelTerms, 'pushAmount'> {
