@@ -34,7 +34,7 @@ import { initialState, mayStart, roundOf, sessionOf, statusOf, type CoreState } 
 import { step, type CoreEvent, type Effect } from './core/step.js';
 import { deferred, withTimeout, type Deferred } from './deadlines.js';
 import { Emitter, type Listener } from './emitter.js';
-import { AbortCode, ChannelError, ChannelErrorKind, isChannelError } from './errors.js';
+import { AbortCode, ChannelError, ChannelErrorKind, isChannelError, NodeReportError, RpcRequestError } from './errors.js';
 import { SerialInbox } from './inbox.js';
 import { checkNodeState } from './node-state.js';
 import { OperationQueue, type Completion } from './operations.js';
@@ -52,6 +52,7 @@ import { checkRecord } from './store/record-format.js';
 import { defaultStore } from './store/default-store.js';
 import type { ChannelRecord, ChannelStore, RecordLock } from './store/store.js';
 import { connectWebSocket, type Transport, type TransportFactory } from './transport.js';
+import { validateOpenOptions, validateReestablishOptions } from './validate-options.js';
 
 interface ChannelInit {
   readonly role: Role;
@@ -168,6 +169,7 @@ export class Channel {
    * (`ping`, `sendMessage`, `balances`, …), and queues operations (`transfer`, `deposit`, …).
    */
   static connect(options: OpenOptions): Channel {
+    validateOpenOptions(options);
     const terms: ChannelTerms = {
       initiatorId: options.initiatorId,
       responderId: options.responderId,
@@ -194,6 +196,7 @@ export class Channel {
    * resolves once the node reports it open.
    */
   static async reconnect(options: ReestablishOptions): Promise<Channel> {
+    validateReestablishOptions(options);
     const store = options.store ?? defaultStore();
     const loaded = await store.load(options.channelId, options.role);
     if (!loaded) throw new ChannelError(ChannelErrorKind.NOT_ALLOWED, `the store has no record of ${options.channelId}`);
@@ -606,8 +609,8 @@ export class Channel {
       }
       case 'channels.error':
         // The node refused a signed tx of ours (bad_signature, wrong_round, …); the conflict that
-        // follows settles the operation, this says why.
-        return this.#events.emit('error', new ChannelError(ChannelErrorKind.RPC, `the node refused a signed tx: ${(message.params.data as { message: string }).message}`));
+        // follows settles the operation, this says why. While opening nothing follows: it is fatal.
+        return this.#fatal(new NodeReportError((message.params.data as { message: string }).message, 'the node refused a signed tx'));
       default:
         // Replies sent as notifications (`….reply`, pong): this client always asks with an id.
         return;
@@ -634,10 +637,16 @@ export class Channel {
     }
     // `channels.error` is how the node says why it failed a signed tx (a conflict follows).
     const request = raw?.request as { params?: { data?: { message?: unknown } } } | undefined;
-    if (method === 'channels.error') {
-      return this.#events.emit('error', new ChannelError(ChannelErrorKind.PROTOCOL, `the node reports: ${String(request?.params?.data?.message)}`));
-    }
+    if (method === 'channels.error') return this.#fatal(new NodeReportError(String(request?.params?.data?.message), 'the node refused a signed tx'));
+    // An error reply to no call is the node refusing the connection (1011 "Participant not found").
+    if (error instanceof RpcRequestError) return this.#fatal(error);
     this.#events.emit('error', error);
+  }
+
+  /** A failure the node reported: an 'error' event, and while opening `opened` rejects with it now, not at `timeouts.open`. */
+  #fatal(error: ChannelError): Promise<void> {
+    this.#events.emit('error', error);
+    return this.#dispatch({ type: 'fatal', error });
   }
 
   #view(): ChannelView {
@@ -674,6 +683,8 @@ export class Channel {
         return this.#dispatch({ type: 'info', event: info.event });
       case 'aborted_update':
         return this.#dispatch({ type: 'aborted_update' });
+      case 'timeout':
+        return this.#fatal(new NodeReportError('timeout', "the node's channel process ended"));
       default:
         return;
     }

@@ -4,7 +4,7 @@
  * once, operations wait for the channel to open, and `opened` settles once either way, without
  * an unhandled rejection when nobody awaits it.
  */
-import { generateKeyPair, type Encoded } from '@ch/codec';
+import { encode, generateKeyPair, type Encoded } from '@ch/codec';
 import type { RunningNode } from '@ch/node';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { ChannelMessage } from './channel-events.js';
@@ -137,7 +137,7 @@ describe('a channel handed out before it is open', () => {
       ['open', 1n],
       ['open', 1n],
     ]);
-    await expect(Channel.reconnect({ url: node.url, channelId: 'ch_none' as Encoded<'ch'>, store: new MemoryStore(), signer: secretKeySigner(i.secretKey) })).rejects.toThrow(/no record/);
+    await expect(Channel.reconnect({ url: node.url, channelId: encode(new Uint8Array(32), 'ch'), store: new MemoryStore(), signer: secretKeySigner(i.secretKey) })).rejects.toThrow(/no record/);
   });
 });
 

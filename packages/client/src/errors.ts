@@ -3,7 +3,7 @@
  * renamed or removed. The subclasses carry what a caller needs to react: the conflict's code and
  * round, the node's JSON-RPC error with its data, the abort code of a refused signature.
  */
-import type { ErrorData } from '@ch/rpc';
+import { DataCode, type ErrorData } from '@ch/rpc';
 
 export const ChannelErrorKind = {
   /** The node reported `channels.conflict` (or `aborted_update`) for the operation: it fell back to `round`. */
@@ -24,6 +24,10 @@ export const ChannelErrorKind = {
   STORE: 'store',
   /** An event listener threw. */
   LISTENER: 'listener',
+  /** An option of `Channel.open`, `Channel.reestablish` or `secretKeySigner` is not valid; nothing was sent. */
+  INVALID_OPTION: 'invalid_option',
+  /** The node reported a failure the session does not survive (`channels.error`, or an `info` naming why its channel process ended). */
+  NODE_REPORT: 'node_report',
 } as const;
 export type ChannelErrorKind = (typeof ChannelErrorKind)[keyof typeof ChannelErrorKind];
 
@@ -65,7 +69,8 @@ export class RpcRequestError extends ChannelError {
 
   constructor(method: string, error: { code: number; message: string; data?: readonly ErrorData[] }) {
     const detail = error.data?.length ? ` (${error.data.map((d) => `${d.code} ${d.message}`).join(', ')})` : '';
-    super(ChannelErrorKind.RPC, `${method}: ${error.code} ${error.message}${detail}`);
+    const advice = error.data?.map((d) => adviceFor(method, d.code)).find((a) => a !== undefined);
+    super(ChannelErrorKind.RPC, `${method}: ${error.code} ${error.message}${detail}${advice ? `: ${advice}` : ''}`);
     this.method = method;
     this.code = error.code;
     this.data = error.data;
@@ -100,6 +105,45 @@ export class StoreError extends ChannelError {
     this.code = code;
   }
 }
+
+const CLOSING_METHODS = ['channels.shutdown', 'channels.close_solo', 'channels.settle', 'channels.slash', 'channels.snapshot_solo'];
+
+/** What a caller can do about the node's data codes that have an obvious remedy. */
+function adviceFor(method: string, code: number): string | undefined {
+  if (code === DataCode.INSUFFICIENT_BALANCE && CLOSING_METHODS.includes(method)) return "the close fee exceeds the channel's balances; pass a lower `fee` (or `gasPrice`)";
+  if (code === DataCode.PARTICIPANT_NOT_FOUND) return 'the node has no account `initiatorId` or `responderId` on chain; fund it, or check the ids and the node';
+  return undefined;
+}
+
+/** An option that failed its check before anything was sent; `option` is its path, e.g. `timeouts.open`. */
+export class InvalidOptionError extends ChannelError {
+  override name = 'InvalidOptionError';
+  readonly option: string;
+
+  constructor(option: string, problem: string) {
+    super(ChannelErrorKind.INVALID_OPTION, `invalid option \`${option}\`: ${problem}`);
+    this.option = option;
+  }
+}
+
+/**
+ * A failure the node reported outside any reply: `report` is its word for it (`bad_signature`,
+ * `timeout`, …), as sent in `channels.error` or the `info` event before its channel process ended.
+ */
+export class NodeReportError extends ChannelError {
+  override name = 'NodeReportError';
+  readonly report: string;
+
+  constructor(report: string, context: string) {
+    super(ChannelErrorKind.NODE_REPORT, `${context}: the node reports ${report}${REPORT_ADVICE[report] ? `; ${REPORT_ADVICE[report]}` : ''}`);
+    this.report = report;
+  }
+}
+
+const REPORT_ADVICE: Readonly<Record<string, string>> = {
+  bad_signature: "the node could not verify our signature: check `networkId` (it must be the node's) and that the signer holds this party's key",
+  timeout: "the node's channel process timed out waiting (for the peer, a signature or the chain); see `nodeTimeouts`",
+};
 
 export class TimeoutError extends ChannelError {
   override name = 'TimeoutError';

@@ -93,6 +93,8 @@ export class RpcSession {
     const key = isNodeErrorReply(message) && message.id === null ? requestIdOf(message) : String(message.id);
     const pending = key === undefined ? undefined : this.#pending.get(key);
     if (!pending || key === undefined) {
+      // An error to no call (`id: null`, no call echoed) is the node refusing the connection itself (1011 "Participant not found").
+      if (key === undefined && isNodeErrorReply(message)) return this.#handlers.onInvalid(new RpcRequestError('connecting', message.error), undefined, seq);
       const what = isNodeErrorReply(message) ? `error reply ${message.error.code} ${message.error.message}` : 'reply';
       this.#handlers.onInvalid(new ChannelError(ChannelErrorKind.PROTOCOL, `${what} to no pending request (id ${String(message.id)})`), undefined, seq);
       return;

@@ -3,8 +3,9 @@
  * (checks.ts); the context says what is being signed, so a signer can apply its own policy (amount
  * limits, asking a user, a hardware key) and refuse with an abort code the node relays to the peer.
  */
-import { signTx, type Encoded, type TxEffect, type UnsignedTx } from '@ch/codec';
+import { keyPairFromSecret, signTx, type Encoded, type TxEffect, type UnsignedTx } from '@ch/codec';
 import type { OffChainUpdate, SignRequestMethod } from '@ch/rpc';
+import { InvalidOptionError } from './errors.js';
 
 export type Role = 'initiator' | 'responder';
 
@@ -50,13 +51,20 @@ export interface Signer {
  * with the channel's network id; wrap it to add a policy.
  */
 export function secretKeySigner(secretKey: Uint8Array, options: { hashed?: boolean } = {}): Signer {
+  if (!(secretKey instanceof Uint8Array)) throw new InvalidOptionError('secretKey', 'must be a Uint8Array of 32 or 64 bytes');
+  let account: Encoded<'ak'>;
+  try {
+    account = keyPairFromSecret(secretKey).publicKey;
+  } catch (e) {
+    throw new InvalidOptionError('secretKey', (e as Error).message);
+  }
   const key = secretKey.slice();
   const signer: Signer = { sign: (tx, context) => signTx(tx, key, context.networkId, options) };
-  builtIn.add(signer);
+  builtIn.set(signer, account);
   return signer;
 }
 
-const builtIn = new WeakSet<Signer>();
+const builtIn = new WeakMap<Signer, Encoded<'ak'>>();
 
 /**
  * Whether `signer` is one `secretKeySigner` made: it signs with @ch/codec's `signTx` and the
@@ -64,4 +72,9 @@ const builtIn = new WeakSet<Signer>();
  */
 export function isBuiltInSigner(signer: Signer): boolean {
   return builtIn.has(signer);
+}
+
+/** The account a `secretKeySigner` signs for (undefined for other signers), checked against the party's id before connecting. */
+export function signerAccount(signer: Signer): Encoded<'ak'> | undefined {
+  return builtIn.get(signer);
 }

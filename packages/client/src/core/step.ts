@@ -55,7 +55,9 @@ export type CoreEvent =
   | { readonly type: 'on_chain'; readonly tx: Encoded<'tx'>; readonly txType: string; readonly info: string; readonly snapshotRound?: bigint }
   /** The node handed back the state to keep. */
   | { readonly type: 'left'; readonly tx: Encoded<'tx'> }
-  | { readonly type: 'socket_closed'; readonly error: ChannelError };
+  | { readonly type: 'socket_closed'; readonly error: ChannelError }
+  /** A failure the node reported (`channels.error`, a refused connection, a timeout): the end of an opening, a mere report once open. */
+  | { readonly type: 'fatal'; readonly error: ChannelError };
 
 export type Effect =
   /** Hand the checked request of round `seq` to the signer. */
@@ -136,6 +138,8 @@ function move(state: CoreState, event: CoreEvent): Step {
       return [withSession(state, { ...session, base: 'left' }), [{ type: 'left', tx: event.tx }]];
     case 'socket_closed':
       return end(state, ending(state), event.error);
+    case 'fatal':
+      return opening(session) ? end(state, 'disconnected', event.error) : [state, []];
   }
 }
 
@@ -200,7 +204,21 @@ function refuse(session: Session, round: SigningRound, code: number, reason?: st
   if (error) effects.push({ type: 'emit_refused', error });
   effects.push({ type: 'reply', method: round.method, reply: { error: code } });
   if (round.op) effects.push({ type: 'settle', op: round.op, outcome: { error: error ?? new ConflictError(session.latest ?? 0n, code, conflictMessage(code), true) } });
-  return [{ kind: 'idle', session: { ...session, echo: true } }, effects];
+  const after: CoreState = { kind: 'idle', session: { ...session, echo: true } };
+  // The node takes no abort of the create tx (1018) and waits for a signature until its own
+  // timeout: the opening ends here.
+  if (opening(session) && OPENING_SIGNS.includes(round.method)) {
+    const [ended, more] = end(after, 'disconnected', error ?? new RefusedError(round.method, code, 'the signer refused'));
+    return [ended, [...effects, ...more]];
+  }
+  return [after, effects];
+}
+
+const OPENING_SIGNS: readonly SignRequestMethod[] = ['channels.sign.initiator_sign', 'channels.sign.responder_sign'];
+
+/** The channel is not open yet: negotiated or being reestablished. */
+function opening(session: Session): boolean {
+  return session.base === 'awaiting_open' || session.base === 'reestablishing';
 }
 
 /** The node moved on without ending the round: whatever it was for has failed. */

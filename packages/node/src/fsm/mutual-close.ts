@@ -25,7 +25,8 @@ export function shutdown(fsm: ChannelFsm, opts: OnChainOptions, reply: (r: CallR
     tx = closeTx(fsm, fsm.myAccount, opts);
   } catch (e) {
     if (!(e instanceof TxBuildError)) throw e;
-    return reply({ ok: false, error: 'internal' });
+    // A fee above both balances: insufficient_balance (3, data 1001), as the node's close_mutual_tx_for_signing refuses it.
+    return reply({ ok: false, error: e.reason === 'insufficient_balance' ? 'insufficient_balance' : 'internal' });
   }
   reply({ ok: true });
   if (fsm.requestSigning('shutdown', tx, [])) fsm.ongoingUpdate = true;
