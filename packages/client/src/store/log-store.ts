@@ -19,6 +19,7 @@
  * Compaction: once a log outgrows `compactAt` bytes, the next save rewrites it as that one entry
  * (temporary file, fsync, rename, directory fsync, as FileStore saves).
  */
+import { writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
@@ -89,7 +90,8 @@ export class LogStore implements ChannelStore {
         const writer = await this.#writer(channelId, role);
         if (writer.size > this.compactAt) return await this.#compact(writer, channelId, role, payload, record);
         const entry = frame(payload);
-        await writer.handle.write(entry, 0, entry.length, writer.size);
+        // Into the page cache, microseconds: synchronously, rather than a round trip through the thread pool.
+        writeSync(writer.handle.fd, entry, 0, entry.length, writer.size);
         writer.size += entry.length;
         const confirms = record.pending === undefined && writer.durablePending !== undefined && sameTransaction(writer.durablePending, record.state.tx);
         if (confirms) writer.unflushed = true;
