@@ -9,16 +9,14 @@ import { WebSocketServer } from 'ws';
 import { afterEach, describe, expect, test } from 'vitest';
 import { Channel } from './channel.js';
 import { ChannelErrorKind, isChannelError, NodeReportError, RefusedError, RpcRequestError, AbortCode, type ChannelError } from './errors.js';
-import type { OpenOptions } from './options.js';
-import { secretKeySigner, type Signer } from './signer.js';
-import { MemoryStore } from './store/store.js';
-import { describeOnBothNodes, openOn, type Counterpart } from './test-support/counterparts.js';
+import type { Signer } from './signer.js';
+import { channelPort, describeOnBothNodes, openOn, optionsOn } from './test-support/counterparts.js';
 import { openOptions, startTestNode } from './test-support/pair.js';
 import { SEED_TERMS } from './test-support/terms.js';
 import { connectWebSocket, type TransportFactory } from './transport.js';
 import type { RunningNode } from '@ch/node';
 
-/** Far beyond every test's own deadline: a rejection must come from the report, not from this. */
+/** Longer than each test's own deadline (30 s): a rejection within it comes from the report, not from `timeouts.open`. */
 const OPEN_TIMEOUT = 60_000;
 const FAST_MS = 1_000;
 
@@ -56,27 +54,6 @@ async function rejection(channel: Channel, transport: ReturnType<typeof timedTra
   return { error, delayMs: rejectedAt - arrived };
 }
 
-let nextPort = 21_000 + Math.floor(Math.random() * 5_000);
-
-function optionsOn(counterpart: Counterpart, pair: readonly [number, number], role: 'initiator' | 'responder', port: number, over: Partial<OpenOptions> = {}): OpenOptions {
-  const [i, r] = [counterpart.accounts[pair[0]]!, counterpart.accounts[pair[1]]!];
-  return {
-    url: counterpart.url,
-    role,
-    networkId: counterpart.networkId,
-    initiatorId: i.id,
-    responderId: r.id,
-    ...SEED_TERMS,
-    port,
-    minimumDepth: 1,
-    minimumDepthStrategy: 'plain',
-    signer: secretKeySigner((role === 'initiator' ? i : r).secretKey),
-    store: new MemoryStore(),
-    timeouts: { open: OPEN_TIMEOUT },
-    ...over,
-  };
-}
-
 /** The measured delay, in the test output. */
 function logDelay(delayMs: number): void {
   console.log(`${expect.getState().currentTestName}: rejected ${delayMs.toFixed(1)} ms after the report arrived`);
@@ -86,7 +63,7 @@ describeOnBothNodes('fatal opening errors', (counterpart) => {
   test('an unknown participant: the node refuses the connection with 3 / 1011 "Participant not found"', async () => {
     const transport = timedTransport();
     const stranger = generateKeyPair();
-    const channel = Channel.connect({ ...optionsOn(counterpart(), [4, 5], 'responder', nextPort++), initiatorId: stranger.publicKey, transport: transport.factory });
+    const channel = Channel.connect({ ...optionsOn(counterpart(), [4, 5], 'responder', channelPort()), initiatorId: stranger.publicKey, transport: transport.factory });
     const transfer = channel.transfer(stranger.publicKey, counterpart().accounts[5]!.id, 1n);
     transfer.catch(() => undefined);
     const { error, delayMs } = await rejection(channel, transport, (text) => text.includes('"error"'));
@@ -105,7 +82,7 @@ describeOnBothNodes('fatal opening errors', (counterpart) => {
     const transport = timedTransport();
     const other = generateKeyPair();
     const wrongKey: Signer = { sign: (tx, context) => signTx(tx, other.secretKey, context.networkId) };
-    const port = nextPort++;
+    const port = channelPort();
     const R = Channel.connect(optionsOn(counterpart(), [0, 1], 'responder', port));
     const I = Channel.connect({ ...optionsOn(counterpart(), [0, 1], 'initiator', port), signer: wrongKey, transport: transport.factory });
     try {
@@ -119,6 +96,17 @@ describeOnBothNodes('fatal opening errors', (counterpart) => {
       I.disconnect();
       R.disconnect();
     }
+  }, 30_000);
+
+  test("the node's own timeout: its info `timeout` ends the opening, not our 60 s", async () => {
+    const transport = timedTransport();
+    // No responder ever comes: the initiator's node gives up after its `accept` timer.
+    const channel = Channel.connect({ ...optionsOn(counterpart(), [6, 7], 'initiator', channelPort()), nodeTimeouts: { accept: 300 }, transport: transport.factory });
+    const { error, delayMs } = await rejection(channel, transport, (text) => text.includes('"timeout"'));
+    logDelay(delayMs);
+    expect(error).toBeInstanceOf(NodeReportError);
+    expect((error as NodeReportError).report).toBe('timeout');
+    expect(delayMs).toBeLessThan(FAST_MS);
   }, 30_000);
 
   test("a close fee above the balances is the node's 3 / 1001, and the error says what to do", async () => {

@@ -86,6 +86,31 @@ function realCounterpart(node: RealNode): Counterpart {
 
 let nextPort = 15_000 + Math.floor(Math.random() * 5_000);
 
+/** A free port for the responder's node to listen on for one channel. */
+export function channelPort(): number {
+  return nextPort++;
+}
+
+/** One party's options for a channel between accounts `pair` of the counterpart, the seed's terms with `terms` changed. */
+export function optionsOn(counterpart: Counterpart, pair: readonly [number, number], role: 'initiator' | 'responder', port: number, terms: { readonly [K in keyof typeof SEED_TERMS]?: bigint } = {}): OpenOptions {
+  const [i, r] = [counterpart.accounts[pair[0]]!, counterpart.accounts[pair[1]]!];
+  return {
+    url: counterpart.url,
+    role,
+    networkId: counterpart.networkId,
+    initiatorId: i.id,
+    responderId: r.id,
+    ...SEED_TERMS,
+    ...terms,
+    port,
+    minimumDepth: 1,
+    minimumDepthStrategy: 'plain',
+    signer: secretKeySigner((role === 'initiator' ? i : r).secretKey),
+    store: new MemoryStore(),
+    timeouts: { open: 60_000, update: 20_000, onChain: 60_000 },
+  };
+}
+
 /**
  * Opens a channel between accounts `pair` of the counterpart (the responder connects first, which
  * the real node opens fastest); `side` overrides either party's options.
@@ -96,23 +121,8 @@ export async function openOn(
   side: { initiator?: Partial<OpenOptions>; responder?: Partial<OpenOptions>; terms?: { readonly [K in keyof typeof SEED_TERMS]?: bigint } } = {},
 ): Promise<{ I: Channel; R: Channel; i: Encoded<'ak'>; r: Encoded<'ak'>; close(): void }> {
   const [i, r] = [counterpart.accounts[pair[0]]!, counterpart.accounts[pair[1]]!];
-  const port = nextPort++;
-  const options = (role: 'initiator' | 'responder'): OpenOptions => ({
-    url: counterpart.url,
-    role,
-    networkId: counterpart.networkId,
-    initiatorId: i.id,
-    responderId: r.id,
-    ...SEED_TERMS,
-    ...side.terms,
-    port,
-    minimumDepth: 1,
-    minimumDepthStrategy: 'plain',
-    signer: secretKeySigner((role === 'initiator' ? i : r).secretKey),
-    store: new MemoryStore(),
-    timeouts: { open: 60_000, update: 20_000, onChain: 60_000 },
-    ...side[role],
-  });
+  const port = channelPort();
+  const options = (role: 'initiator' | 'responder'): OpenOptions => ({ ...optionsOn(counterpart, pair, role, port, side.terms), ...side[role] });
   const R = Channel.connect(options('responder'));
   const I = Channel.connect(options('initiator'));
   try {
