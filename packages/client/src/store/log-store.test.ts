@@ -63,14 +63,20 @@ describe('LogStore', () => {
   test('a torn tail (cut short, zeros, failing its CRC) is ignored, and cut off at the next save', async () => {
     const store = new LogStore(dir);
     await store.save(sampleRecord(5n));
-    const whole = readFileSync(logOf()).length;
+    const whole = entry(encodeRecord(sampleRecord(5n))).length;
+    const first = readFileSync(logOf()).subarray(0, whole);
     const next = entry(encodeRecord(sampleRecord(6n)));
-    for (const tail of [next.subarray(0, 7), next.subarray(0, next.length - 1), Buffer.alloc(300), Buffer.concat([next.subarray(0, -1), Buffer.from([next.at(-1)! ^ 1])])]) {
-      writeFileSync(logOf(), Buffer.concat([readFileSync(logOf()).subarray(0, whole), tail]));
-      expect((await new LogStore(dir).load(CHANNEL, 'initiator'))?.state.round).toBe(5n);
+    const tails = [next.subarray(0, 7), next.subarray(0, 20), next.subarray(0, next.length - 1), Buffer.alloc(300), Buffer.concat([next.subarray(0, -1), Buffer.from([next.at(-1)! ^ 1])])];
+    // At the end of the file, and in the zeros a log is filled with ahead of its writes.
+    for (const after of [Buffer.alloc(0), Buffer.alloc(5000)]) {
+      for (const tail of tails) {
+        writeFileSync(logOf(), Buffer.concat([first, tail, after]));
+        expect((await new LogStore(dir).load(CHANNEL, 'initiator'))?.state.round).toBe(5n);
+      }
     }
     await new LogStore(dir).save(sampleRecord(7n));
-    expect(readFileSync(logOf()).length).toBe(whole + next.length);
+    // The torn tail was zeroed; the new entry took its place.
+    expect(readFileSync(logOf()).subarray(whole + next.length).every((b) => b === 0)).toBe(true);
     expect((await new LogStore(dir).load(CHANNEL, 'initiator'))?.state.round).toBe(7n);
   });
 
@@ -90,7 +96,8 @@ describe('LogStore', () => {
       await store.save(sampleRecord(round, true));
       await store.save(sampleRecord(round + 1n));
     }
-    expect(statSync(logOf()).size).toBeLessThan(4096 + 2 * encodeRecord(sampleRecord(1n, true)).length + 24);
+    // Zero-filled to compactAt + 64 KiB, never grown past it.
+    expect(statSync(logOf()).size).toBe(4096 + 65536);
     expect(await new LogStore(dir).load(CHANNEL, 'initiator')).toEqual(sampleRecord(201n));
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });

@@ -11,13 +11,15 @@
  * `fdatasync` and two appends; the next flushed save, or the lock's release, flushes the confirmation.
  *
  * Entry: length (u32, big-endian), its complement, CRC-32 of the payload, payload (the record as
- * FileStore encodes it). A tail cut short, zeros, or failing its CRC is a write torn by a crash,
- * whose save never resolved: it is ignored, and cut off when the log is next opened for writing.
+ * FileStore encodes it). A last entry cut short or failing its check, with only zeros
+ * after it, is a write torn by a crash, whose save never resolved: it is ignored, and zeroed when
+ * the log is next opened for writing.
  * A bad entry before the tail, or a last complete entry that fails the record checks, is a
  * `StoreError` of code `invalid`, never passed over for an older one.
  *
  * Compaction: once a log outgrows `compactAt` bytes, the next save rewrites it as that one entry
- * (temporary file, fsync, rename, directory fsync, as FileStore saves).
+ * (temporary file, fsync, rename, directory fsync, as FileStore saves). A log is kept zero-filled
+ * to `compactAt` + 64 KiB, so appends do not grow the file (see `openWriter`).
  */
 import { writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
@@ -34,6 +36,7 @@ import { onlyRecord, ROLES, type ChannelRecord, type ChannelStore, type RecordLo
 
 const HEADER = 12;
 const DEFAULT_COMPACT_AT = 1 << 20;
+const PREALLOCATE_SLACK = 1 << 16;
 
 export interface LogStoreOptions {
   /** Bytes a log may grow to before it is rewritten as its last entry; default 1 MiB. */
@@ -58,10 +61,13 @@ export class LogStore implements ChannelStore {
   readonly #queues = new Map<string, Promise<unknown>>();
   /** Whether this store has prepared its directory yet (orphaned temporary files are removed then). */
   #prepared = false;
+  /** A log's zero-filled length: past `compactAt` by room for the save that compacts it. */
+  readonly #preallocate: number;
 
   constructor(directory: string, options: LogStoreOptions = {}) {
     this.directory = directory;
     this.compactAt = options.compactAt ?? DEFAULT_COMPACT_AT;
+    this.#preallocate = this.compactAt + PREALLOCATE_SLACK;
   }
 
   async load(channelId: Encoded<'ch'>, role?: Role): Promise<ChannelRecord | undefined> {
@@ -76,7 +82,8 @@ export class LogStore implements ChannelStore {
     }
     const { last } = readLog(bytes, file);
     if (last === undefined) {
-      if (bytes.length === 0) return undefined;
+      // Made (and zero-filled) by a writer that died before its first entry.
+      if (zerosFrom(bytes, 0)) return undefined;
       throw new StoreError(StoreErrorCode.INVALID, `the log ${file} holds no complete record`);
     }
     return decodeRecord(last, channelId, role);
@@ -147,7 +154,7 @@ export class LogStore implements ChannelStore {
     const key = `${channelId}/${role}`;
     let writer = this.#writers.get(key);
     if (writer === undefined) {
-      writer = this.#prepare().then(() => openWriter(this.#file(channelId, role)));
+      writer = this.#prepare().then(() => openWriter(this.#file(channelId, role), this.#preallocate));
       this.#writers.set(key, writer);
       writer.catch(() => this.#writers.get(key) === writer && this.#writers.delete(key));
     }
@@ -177,10 +184,13 @@ export class LogStore implements ChannelStore {
   /** Rewrites the log as the one entry of `record`, then appends to the new file. */
   async #compact(writer: Writer, channelId: Encoded<'ch'>, role: Role, payload: Uint8Array, record: ChannelRecord): Promise<void> {
     const file = this.#file(channelId, role);
-    await replaceFile(this.directory, file, frame(payload));
+    const entry = frame(payload);
+    const bytes = new Uint8Array(Math.max(entry.length, this.#preallocate));
+    bytes.set(entry);
+    await replaceFile(this.directory, file, bytes);
     await writer.handle.close();
     const key = `${channelId}/${role}`;
-    const reopened = openWriter(file).then((w) => ({ ...w, durablePending: record.pending?.tx }));
+    const reopened = openWriter(file, this.#preallocate).then((w) => ({ ...w, durablePending: record.pending?.tx }));
     this.#writers.set(key, reopened);
     await reopened;
   }
@@ -201,16 +211,18 @@ function readLog(bytes: Uint8Array, file: string): { last: Uint8Array | undefine
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let offset = 0;
   let last: Uint8Array | undefined;
-  while (bytes.length - offset >= HEADER) {
+  // A failing entry with nothing but zeros after it is the torn tail: the write a crash cut short.
+  while (bytes.length - offset >= HEADER && !zerosFrom(bytes, offset)) {
     const length = view.getUint32(offset);
-    // A crash may leave the file longer than what was written to it, the rest zeros.
-    if (bytes.subarray(offset).every((b) => b === 0)) break;
-    if ((~length >>> 0) !== view.getUint32(offset + 4)) throw new StoreError(StoreErrorCode.INVALID, `the log ${file} is corrupted at byte ${offset}: a bad entry header`);
+    if ((~length >>> 0) !== view.getUint32(offset + 4)) {
+      if (zerosFrom(bytes, offset + HEADER)) break;
+      throw new StoreError(StoreErrorCode.INVALID, `the log ${file} is corrupted at byte ${offset}: a bad entry header`);
+    }
     const end = offset + HEADER + length;
     if (end > bytes.length) break;
     const payload = bytes.subarray(offset + HEADER, end);
     if (crc32(payload) !== view.getUint32(offset + 8)) {
-      if (end === bytes.length) break;
+      if (zerosFrom(bytes, end)) break;
       throw new StoreError(StoreErrorCode.INVALID, `the log ${file} is corrupted at byte ${offset}: an entry fails its CRC`);
     }
     last = payload;
@@ -219,17 +231,26 @@ function readLog(bytes: Uint8Array, file: string): { last: Uint8Array | undefine
   return { last, end: offset };
 }
 
-/** Opens `file` for appending (0600), its torn tail cut off. */
-async function openWriter(file: string): Promise<Writer> {
+function zerosFrom(bytes: Uint8Array, from: number): boolean {
+  return bytes.subarray(from).every((b) => b === 0);
+}
+
+/**
+ * Opens `file` for appending (0600). A torn tail is zeroed, and the file is kept zero-filled to
+ * `preallocate` bytes: appends then overwrite zeros in place, so their `fdatasync` has no new file
+ * size to commit to the file system's journal, which would cost as much again.
+ */
+async function openWriter(file: string, preallocate: number): Promise<Writer> {
   const handle = await fs.open(file, fs.constants.O_RDWR | fs.constants.O_CREAT, FILE_MODE);
   try {
     const { mode } = await handle.stat();
     if ((mode & 0o777) !== FILE_MODE) await handle.chmod(FILE_MODE);
     const bytes = await handle.readFile();
     const { end } = readLog(bytes, file);
-    if (end < bytes.length) {
-      await handle.truncate(end);
-      await handle.datasync();
+    const size = Math.max(bytes.length, preallocate);
+    if (size > end && !(size === bytes.length && zerosFrom(bytes, end))) {
+      await handle.write(new Uint8Array(size - end), 0, size - end, end);
+      await handle.sync();
     }
     return { handle, size: end, durablePending: undefined, unflushed: false };
   } catch (e) {
