@@ -78,6 +78,16 @@ describeOnBothNodes('fatal opening errors', (counterpart) => {
     expect(channel.status).toBe('disconnected');
   }, 30_000);
 
+  test('a negative amount: the node refuses the connection with 3 / 105 "Value too low"', async () => {
+    const transport = timedTransport();
+    const channel = Channel.connect({ ...optionsOn(counterpart(), [4, 5], 'responder', channelPort()), initiatorAmount: -1n, transport: transport.factory });
+    const { error, delayMs } = await rejection(channel, transport, (text) => text.includes('"error"'));
+    logDelay(delayMs);
+    expect(error).toBeInstanceOf(RpcRequestError);
+    expect((error as RpcRequestError).hasDataCode(DataCode.VALUE_TOO_LOW)).toBe(true);
+    expect(delayMs).toBeLessThan(FAST_MS);
+  }, 30_000);
+
   test('a signer with the wrong key: the client refuses its create tx and the opening ends', async () => {
     const transport = timedTransport();
     const other = generateKeyPair();

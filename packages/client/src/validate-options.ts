@@ -95,14 +95,15 @@ function fn(o: Fields, name: string, parent?: string): void {
   if (typeof o[name] !== 'function') throw new InvalidOptionError(path(parent, name), `must be a function, got ${show(o[name])}`);
 }
 
-/** Amounts, rounds, nonces and fees are bigints: a number above 2^53 is already wrong. */
+/**
+ * Amounts, rounds, nonces and fees are bigints: a number above 2^53 is already wrong. Their range
+ * is the node's to judge (a negative one is its `105 Value too low`, which fails the open at once).
+ */
 function amount(o: Fields, name: string): void {
   const value = o[name];
-  if (typeof value !== 'bigint') {
-    const hint = typeof value === 'number' && Number.isInteger(value) ? ` (write ${value}n, or BigInt("…") for values above 2^53)` : '';
-    throw new InvalidOptionError(name, `must be a bigint, got ${show(value)}${hint}`);
-  }
-  if (value < 0n) throw new InvalidOptionError(name, `must not be negative, got ${value}n`);
+  if (typeof value === 'bigint') return;
+  const hint = typeof value === 'number' && Number.isInteger(value) ? ` (write ${value}n, or BigInt("…") for values above 2^53)` : '';
+  throw new InvalidOptionError(name, `must be a bigint, got ${show(value)}${hint}`);
 }
 
 /** A positive whole number of ms a timer can wait. */
