@@ -3,6 +3,7 @@ import type { Encoded } from '@ch/codec';
 import type { ChannelInfo, OffChainUpdate, OnChainTx, SignRequestMethod } from '@ch/rpc';
 import type { CoSignedState } from './checks.js';
 import type { ChannelError, RefusedError } from './errors.js';
+import type { ReconnectAttempt } from './reconnect.js';
 import type { ChannelStatus } from './state-machine.js';
 
 export interface ConflictEvent {
@@ -42,4 +43,8 @@ export interface ChannelEvents {
   /** This client refused to sign a request that failed a check. */
   refused: [error: RefusedError];
   error: [error: ChannelError];
+  /** The socket closed unasked: attempt `attempt` to reconnect starts after `delayMs`. */
+  reconnecting: [attempt: ReconnectAttempt];
+  /** Open again after a lost socket, after `attempts` attempts. */
+  reconnected: [info: { readonly attempts: number }];
 }

@@ -40,7 +40,8 @@ import { checkNodeState } from './node-state.js';
 import { OperationQueue, type Completion } from './operations.js';
 import { DEFAULT_SIGN_POLICY, type SignPolicy } from './policy.js';
 import { DEFAULT_TIMEOUTS, onChainParams, type FundingOptions, type OnChainOptions, type OpenOptions, type ReestablishOptions, type Timeouts } from './options.js';
-import { openQuery, reestablishQuery, withQuery } from './query.js';
+import { openQuery, reestablishQuery, withQuery, type NodeOptions } from './query.js';
+import { reconnectPolicy, Reconnects, type ReconnectPolicy } from './reconnect.js';
 import { withRetry, type RetryPolicy } from './retry.js';
 import { RpcSession } from './rpc-session.js';
 import type { Role, Signer } from './signer.js';
@@ -62,6 +63,9 @@ interface ChannelInit {
   readonly store: ChannelStore;
   readonly timeouts: Timeouts;
   readonly retry: RetryPolicy | undefined;
+  readonly reconnect: Required<ReconnectPolicy> | false;
+  /** Where a lost socket is reopened, and with which of the node's options. */
+  readonly endpoint: { readonly url: string; readonly node: NodeOptions };
   readonly autoSlash: boolean;
   readonly policy: SignPolicy;
   readonly keepAlive: KeepAliveOptions | false;
@@ -114,6 +118,14 @@ export class Channel {
   #leaving: Deferred<Encoded<'tx'>> | undefined;
   /** Constructed from a stored record to reestablish. */
   readonly #resuming: boolean;
+  /** Undefined when reconnecting is off. */
+  readonly #reconnects: Reconnects | undefined;
+  readonly #endpoint: ChannelInit['endpoint'];
+  readonly #factory: TransportFactory | undefined;
+  /** The channel was open once: a socket lost from then on is reconnected. */
+  #wasOpen = false;
+  /** `disconnect()` was called: no socket closing from now on is reconnected. */
+  #hangUp = false;
 
   private constructor(init: ChannelInit) {
     this.role = init.role;
@@ -158,6 +170,17 @@ export class Channel {
     );
     this.#signer = new SignerCalls(init.signer, this.#timeouts.sign);
     this.#core = initialState(init.connection.next, this.#states.latest?.round);
+    this.#endpoint = init.endpoint;
+    this.#factory = init.connection.factory;
+    this.#reconnects =
+      init.reconnect === false
+        ? undefined
+        : new Reconnects(init.reconnect, this.#timeouts.open, {
+            dial: () => this.#redial(),
+            attempt: (attempt) => this.#events.emit('reconnecting', attempt),
+            gone: () => this.#hangUp,
+            gaveUp: (error) => this.#inbox.enqueue(() => this.#dispatch({ type: 'reconnect_failed', error })),
+          });
     this.#opened = this.#connect(init.connection).then(() => this);
     // `open` hands this very promise to its caller; a caller of `connect` may never look at it.
     this.#opened.catch(() => undefined);
@@ -229,6 +252,8 @@ export class Channel {
       store: options.store ?? defaultStore(),
       timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
       retry: options.retry,
+      reconnect: reconnectPolicy(options.reconnect),
+      endpoint: { url: options.url, node: options },
       autoSlash: options.autoSlash ?? true,
       policy: options.signPolicy ?? DEFAULT_SIGN_POLICY,
       keepAlive: keepAliveOptions(options.keepAlive),
@@ -237,10 +262,7 @@ export class Channel {
 
   async #connect({ factory, url }: Connection): Promise<void> {
     // The node may speak before the transport is handed over: its first message says we are connected.
-    const onMessage = (text: string) => {
-      void this.#dispatch({ type: 'connected' });
-      this.#session.receive(text);
-    };
+    const onMessage = (text: string) => this.#receive(text);
     try {
       const connect = withKeepAlive(factory ?? connectWebSocket, this.#keepAlive, (timeoutMs) => this.#session.request('channels.system', { action: 'ping' }, { timeoutMs }));
       this.#transport = await connect(url, { onMessage, onClose: (code, reason) => this.#onClose(code, reason) }, this.#timeouts.connect);
@@ -261,6 +283,30 @@ export class Channel {
       this.disconnect();
       throw e;
     }
+  }
+
+  #receive(text: string): void {
+    void this.#dispatch({ type: 'connected' });
+    this.#session.receive(text);
+  }
+
+  /** A new socket after a lost one, reestablishing from the record: its FSM id, the newest state both signed. */
+  async #redial(): Promise<Transport> {
+    const query = reestablishQuery(this.role, this.#channelId!, this.#states.newest?.tx, this.#fsmId, this.#endpoint.node);
+    this.#session.reopen();
+    let transport: Transport;
+    try {
+      transport = await (this.#factory ?? connectWebSocket)(withQuery(this.#endpoint.url, query), { onMessage: (text) => this.#receive(text), onClose: (code, reason) => this.#onClose(code, reason) }, this.#timeouts.connect);
+    } catch (e) {
+      this.#session.close(e as ChannelError);
+      this.#outbox.length = 0;
+      throw e;
+    }
+    for (const text of this.#outbox.splice(0)) transport.send(text);
+    this.#transport = transport;
+    // Disconnected while it opened: it closes at once, and the close ends the channel.
+    if (this.#hangUp) transport.close();
+    return transport;
   }
 
   // ——— state ———
@@ -465,7 +511,9 @@ export class Channel {
 
   /** Closes the WebSocket (at once, or as soon as it is connected); the channel stays as it is on chain and in the store. */
   disconnect(): void {
+    this.#hangUp = true;
     if (this.#transport) this.#transport.close();
+    else if (this.#core.kind === 'reconnecting') this.#inbox.enqueue(() => this.#dispatch({ type: 'socket_closed', error: new ChannelError(ChannelErrorKind.DISCONNECTED, 'disconnected while reconnecting') }));
     else this.#connected.promise.then((transport) => transport.close(), () => undefined);
   }
 
@@ -508,7 +556,7 @@ export class Channel {
     if (!op) return;
     op.start((seq) => {
       op.okSeq = seq;
-    }).catch((error: ChannelError) => this.#inbox.enqueue(() => this.#ops.settle(op, { error })));
+    }).catch((error: ChannelError) => this.#inbox.enqueue(() => this.#dispatch({ type: 'start_failed', op, error })));
   }
 
   // ——— the core: events in, effects out ———
@@ -559,6 +607,11 @@ export class Channel {
         return this.#ops.settle(effect.op, effect.outcome);
       case 'fail_all':
         return this.#ops.failAll(effect.error);
+      case 'reconnect':
+        void this.#reconnects?.start(effect.error);
+        return;
+      case 'requeue':
+        return this.#ops.requeue(effect.op);
       case 'emit_state':
         return this.#events.emit('state', effect.state, effect.own);
       case 'emit_conflict':
@@ -567,9 +620,15 @@ export class Channel {
         return this.#events.emit('refused', effect.error);
       case 'emit_error':
         return this.#events.emit('error', effect.error);
-      case 'ready':
-        return this.#ready.resolve();
+      case 'ready': {
+        this.#ready.resolve();
+        this.#wasOpen = true;
+        const attempts = this.#reconnects?.done() ?? 0;
+        if (attempts > 0) this.#events.emit('reconnected', { attempts });
+        return;
+      }
       case 'ended':
+        this.#reconnects?.done();
         this.#questions.clear();
         this.#ready.reject(effect.error);
         this.#leaving?.reject(effect.error);
@@ -664,15 +723,17 @@ export class Channel {
       case 'fsm_up': {
         // The same id as stored: the client came back to the FSM that kept running, which says
         // nothing more; a new id is a new FSM, and the next reestablish will need it.
-        const resumed = this.#resuming && info.fsm_id === this.#fsmId;
+        const back = this.#core.kind === 'reconnecting';
+        const resumed = (this.#resuming || back) && info.fsm_id === this.#fsmId;
         const changed = info.fsm_id !== this.#fsmId;
         this.#fsmId = info.fsm_id;
         if (changed && this.#states.latest) await this.#states.saveOrReport(this.#states.pending);
         // Back before the channel opened (sc_ws_reconnect_early) there is no state to sync yet:
         // the node goes on with the opening, and reports the co-signed create tx when open.
-        if (resumed && this.#states.latest) {
-          await this.#dispatch({ type: 'resumed' });
-          await this.#syncWithRunningFsm();
+        // Back after a lost socket, the round it left open is settled first (core/step.ts `resume`).
+        if (back || (resumed && this.#states.latest)) {
+          await this.#dispatch({ type: 'resumed', current: this.#ops.current });
+          if (resumed) await this.#syncWithRunningFsm();
         }
         return;
       }
@@ -724,17 +785,21 @@ export class Channel {
       node = await this.#request('channels.get.offchain_state', {});
     } catch (e) {
       this.#events.emit('error', e as ChannelError);
+      // Not open until synced: a reconnected channel tries again on a new socket.
+      if (this.#wasOpen) this.#transport?.close();
       return;
     }
     await this.#onUpdate(node.signed_tx, node);
-    await this.#dispatch({ type: 'synced' });
+    await this.#dispatch({ type: 'synced', ...(node.half_signed_tx !== '' && { halfSigned: node.half_signed_tx }) });
   }
 
   #onClose(code: number, reason: string): void {
     const error = new ChannelError(ChannelErrorKind.DISCONNECTED, `the WebSocket closed (code ${code}${reason ? `: ${reason}` : ''})`);
+    this.#transport = undefined;
     this.#session.close(error);
     this.#ready.reject(error);
+    const lost = this.#reconnects !== undefined && this.#wasOpen && !this.#hangUp;
     // Messages that arrived before the close are handled first: they may complete an operation.
-    this.#inbox.enqueue(() => this.#dispatch({ type: 'socket_closed', error }));
+    this.#inbox.enqueue(() => this.#dispatch({ type: lost ? 'socket_lost' : 'socket_closed', error }));
   }
 }

@@ -57,6 +57,13 @@ export class CoSignedStates {
     return this.#pending;
   }
 
+  /** What a reestablish names: the pending state once both signed it (it is newer), else the latest. */
+  get newest(): CoSignedState | undefined {
+    const { networkId, terms } = this.#host;
+    const pending = this.#pending;
+    return pending && signedBy(pending.tx, networkId, [terms.initiatorId, terms.responderId]) ? pending : this.#latest;
+  }
+
   /** Records the latest state, and `pending` (a state we are about to sign or just signed) if given. */
   async save(pending?: CoSignedState): Promise<void> {
     const channelId = this.#host.channelId();

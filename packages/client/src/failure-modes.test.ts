@@ -153,8 +153,9 @@ describe('replies', () => {
     expect(error.hasDataCode(1005)).toBe(true);
   });
 
-  test('a socket closed by the node settles every pending promise at once, with a typed error', async () => {
-    session = await openScripted({ timeouts: { request: 60_000, update: 60_000 } });
+  test('a socket closed by the node, reconnecting off: every pending promise settles at once, with a typed error', async () => {
+    // With reconnecting on (the default) operations wait for the channel to be back: auto-reconnect.test.ts.
+    session = await openScripted({ timeouts: { request: 60_000, update: 60_000 }, reconnect: false });
     const { conn, channel, i, r } = session;
     const pending = [channel.transfer(i.publicKey, r.publicKey, 1n), channel.balances(), channel.ping()];
     await conn.nextMethod('channels.get.balances');

@@ -85,6 +85,15 @@ export class OperationQueue {
     return op;
   }
 
+  /** `op`, started but never signed, goes back to the head of the queue (its deadline still runs from the call). */
+  requeue(op: Operation): void {
+    if (this.#current !== op || !this.#entries.has(op)) return;
+    this.#current = undefined;
+    op.phase = 'queued';
+    delete op.okSeq;
+    this.#waiting.unshift(op);
+  }
+
   /**
    * `op` signed `tx` and now only waits for it on chain, while the node takes new operations (a
    * snapshot: the node posts it and is open again at once): the next operation may start.

@@ -4,6 +4,7 @@ import type { ChannelTerms } from './checks.js';
 import type { KeepAliveOptions } from './keep-alive.js';
 import type { SignPolicy } from './policy.js';
 import type { NodeOptions } from './query.js';
+import type { ReconnectPolicy } from './reconnect.js';
 import type { RetryPolicy } from './retry.js';
 import type { Role, Signer } from './signer.js';
 import type { ChannelStore } from './store/store.js';
@@ -77,6 +78,11 @@ export interface CommonOptions extends NodeOptions {
   readonly timeouts?: Partial<Timeouts>;
   /** Retry updates that lost a race; off by default. */
   readonly retry?: RetryPolicy;
+  /**
+   * Reestablish by itself after the socket of the open channel closes unasked (default
+   * `DEFAULT_RECONNECT`); `false` leaves the channel `disconnected` instead.
+   */
+  readonly reconnect?: Partial<ReconnectPolicy> | false;
   /** Sign the slash tx the node offers when the peer closes with an old state (default true). */
   readonly autoSlash?: boolean;
   /** What this client signs that it did not ask for in full (default `DEFAULT_SIGN_POLICY`: fees up to 5× the minimum, no delegates). */

@@ -26,8 +26,11 @@ export function isRace(error: unknown): boolean {
   return error instanceof ConflictError && error.code === ConflictCode.CONFLICT && !error.aborted;
 }
 
+/** How the delays grow: also the shape of reconnect attempts (`ReconnectPolicy`). */
+export type Backoff = Pick<RetryPolicy, 'attempts' | 'baseDelayMs' | 'maxDelayMs'>;
+
 /** The delay before retry number `attempt` (0-based). */
-export function retryDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+export function retryDelay(policy: Backoff, attempt: number, random: () => number = Math.random): number {
   const base = policy.baseDelayMs ?? 20;
   const cap = Math.min(policy.maxDelayMs ?? 1000, base * 2 ** attempt);
   return Math.floor(random() * cap);

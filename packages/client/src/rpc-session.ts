@@ -108,7 +108,12 @@ export class RpcSession {
     pending.resolve(read.result);
   }
 
-  /** Rejects every pending request with `error`, and every later one. */
+  /** Takes requests again after `close`, for a new socket (replies to the old one's requests never come). */
+  reopen(): void {
+    this.#closedWith = undefined;
+  }
+
+  /** Rejects every pending request with `error`, and every later one (until `reopen`). */
   close(error: ChannelError): void {
     this.#closedWith ??= error;
     for (const [key, pending] of this.#pending) {

@@ -23,6 +23,8 @@ export const CHANNEL_STATUSES = [
   'closed',
   /** Left with `leave()`: the channel stays open on chain and can be reestablished. */
   'left',
+  /** The WebSocket closed unasked; the client is reestablishing the channel from its store by itself. */
+  'reconnecting',
   /** The WebSocket closed before the channel ended; reestablish to continue. */
   'disconnected',
 ] as const;

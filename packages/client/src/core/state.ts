@@ -56,6 +56,12 @@ export type CoreState =
   | { readonly kind: 'storing'; readonly session: Session; readonly round: SignedRound }
   /** Our signature is sent; the node's report (co-signed state, tx on chain) ends the round. */
   | { readonly kind: 'awaiting_ack'; readonly session: Session; readonly round: SignedRound }
+  /**
+   * The socket closed unasked while the channel was open; a new one is being opened from the
+   * store. `interrupted` is the round the lost socket left open: whether our signature went out
+   * (`awaiting_ack`) or not decides how it is resumed (step.ts `resume`).
+   */
+  | { readonly kind: 'reconnecting'; readonly session: Session; readonly interrupted: RoundState | undefined }
   /** The session is over. */
   | { readonly kind: 'terminal'; readonly status: 'closed' | 'left' | 'disconnected' };
 
@@ -77,6 +83,8 @@ export function statusOf(state: CoreState): ChannelStatus {
   switch (state.kind) {
     case 'connecting':
       return 'connecting';
+    case 'reconnecting':
+      return 'reconnecting';
     case 'idle':
       return state.session.base;
     case 'signing':
@@ -104,6 +112,13 @@ export function mayStart(state: CoreState, op: Pick<Operation, 'supersede'>): 's
   if (isReady(state)) return 'start';
   if (op.supersede === true && (state.kind === 'signing' || state.kind === 'declined') && state.round.peer) return 'supersede';
   return 'wait';
+}
+
+/** A lost socket is reconnected only in a channel that is open (or closing) at a co-signed round; a left one is over. */
+export function mayReconnect(state: CoreState): boolean {
+  if (state.kind === 'reconnecting') return true;
+  const session = sessionOf(state);
+  return session !== undefined && session.latest !== undefined && session.base !== 'left' && session.base !== 'awaiting_open';
 }
 
 /** The state a session ends in when the socket closes or the node's process dies. */

@@ -233,7 +233,7 @@ describe('rounds no operation of ours asked for', () => {
 describe('reestablishing', () => {
   test('back with a running FSM: a conflict of the round it never showed us ends the update it dropped', () => {
     const op = operation({}, 7);
-    const back = run(initialState('reestablishing', 1n), { type: 'connected' }, { type: 'resumed' }, { type: 'synced' });
+    const back = run(initialState('reestablishing', 1n), { type: 'connected' }, { type: 'resumed', current: undefined }, { type: 'synced' });
     expect(types(back.effects)).toEqual(['ready']);
     const { effects } = run(back.state, { type: 'conflict', seq: 9, conflict: conflictAt(1n), current: op });
     expect(effects.filter((e) => e.type === 'settle').map((e) => e.type === 'settle' && e.op)).toEqual([op]);
@@ -248,5 +248,60 @@ describe('reestablishing', () => {
   test('leaving: the state handed back, then the socket closes as left', () => {
     const { state, effects } = run(open(), { type: 'left', tx: tx('r1') }, { type: 'socket_closed', error: new ConflictError(1n, 1, 'x') });
     expect([statusOf(state), types(effects)]).toEqual(['left', ['left', 'fail_all', 'ended']]);
+  });
+});
+
+describe('reconnecting after a lost socket', () => {
+  const lost = { type: 'socket_lost', error: new ConflictError(1n, 1, 'x') } as const;
+
+  test('our signature was out: it is sent again, and the co-signed state the sync adopts settles the update', () => {
+    const op = operation({}, 7);
+    const away = run(open(), ownUpdate(op), signed(), { type: 'stored', seq: 10, failed: false }, lost);
+    expect([statusOf(away.state), types(away.effects).slice(-1)]).toEqual(['reconnecting', ['reconnect']]);
+    const back = run(away.state, { type: 'connected' }, { type: 'resumed', current: op });
+    expect(back.effects).toEqual([{ type: 'reply', method: 'channels.sign.update', reply: { signed_tx: tx('r2') } }]);
+    const done = run(back.state, { type: 'co_signed', state: coSigned(2n), fresh: true }, { type: 'synced' });
+    expect(types(done.effects)).toEqual(['abort_signer', 'emit_state', 'settle', 'ready']);
+  });
+
+  test('it was not: the node is told no, and the update, never signed, is queued again', () => {
+    const op = operation({}, 7);
+    const away = run(open(), ownUpdate(op), lost);
+    expect(types(away.effects)).toEqual(['ask_signer', 'abort_signer', 'reconnect']);
+    const back = run(away.state, signed(), { type: 'resumed', current: op });
+    expect(back.effects).toEqual([
+      { type: 'reply', method: 'channels.sign.update', reply: { error: AbortCode.UNEXPECTED_REQUEST } },
+      { type: 'drop_pending' },
+      { type: 'requeue', op },
+    ]);
+    expect(types(run(back.state, { type: 'synced' }).effects)).toEqual(['ready']);
+  });
+
+  test('synced after the resend: the node holding our proposal half-signed waits on; one holding neither ended the round, and nothing was applied', () => {
+    const op = operation({}, 7);
+    const back = run(open(), ownUpdate(op), signed(), { type: 'stored', seq: 10, failed: false }, lost, { type: 'resumed', current: op }).state;
+    const waiting = run(back, { type: 'co_signed', state: coSigned(1n), fresh: false }, { type: 'synced', halfSigned: tx('r2') });
+    expect([statusOf(waiting.state), types(waiting.effects)]).toEqual(['awaiting_ack', []]);
+    const ended = run(back, { type: 'co_signed', state: coSigned(1n), fresh: false }, { type: 'synced' });
+    expect(types(ended.effects)).toEqual(['drop_pending', 'settle', 'ready']);
+  });
+
+  test('a request lost with the socket waits for the reconnect; a clean close or spent attempts end the channel', () => {
+    const op = operation({}, 7);
+    const away = run(open(), lost, { type: 'start_failed', op, error: new RefusedError('x', 1, 'x') });
+    expect(types(away.effects)).toEqual(['reconnect', 'settle']);
+    const quiet = run(open(), lost, { type: 'start_failed', op, error: { kind: 'disconnected' } as never });
+    expect(types(quiet.effects)).toEqual(['reconnect']);
+    for (const type of ['socket_closed', 'reconnect_failed'] as const) {
+      const ended = run(quiet.state, { type, error: new ConflictError(1n, 1, 'x') });
+      expect([statusOf(ended.state), types(ended.effects)]).toEqual(['disconnected', ['fail_all', 'ended']]);
+    }
+  });
+
+  test('a channel that left, or never opened, is not reconnected', () => {
+    const left = run(open(), { type: 'left', tx: tx('r1') }, lost);
+    expect([statusOf(left.state), types(left.effects)]).toEqual(['left', ['left', 'fail_all', 'ended']]);
+    const opening = run(initialState('awaiting_open', undefined), { type: 'connected' }, lost);
+    expect(statusOf(opening.state)).toBe('disconnected');
   });
 });

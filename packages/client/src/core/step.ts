@@ -18,7 +18,7 @@ import type { ConflictEvent } from '../channel-events.js';
 import { AbortCode, ChannelError, ChannelErrorKind, ConflictError, RefusedError } from '../errors.js';
 import type { Operation } from '../operations.js';
 import { conflictVictims, type SigningRound } from '../signing-round.js';
-import { ending, isReady, roundOf, sessionOf, type CoreState, type Session, type SignedRound } from './state.js';
+import { ending, isReady, mayReconnect, roundOf, sessionOf, type CoreState, type RoundState, type Session, type SignedRound } from './state.js';
 
 /** What the checks (checks.ts) made of a sign request. */
 export type Verdict =
@@ -47,17 +47,23 @@ export type CoreEvent =
   /** A co-signed state the node reported, verified and adopted; `fresh` when newer than the latest. */
   | { readonly type: 'co_signed'; readonly state: CoSignedState; readonly fresh: boolean }
   | { readonly type: 'info'; readonly event: 'open' | 'closing' | 'closed_confirmed' | 'died' }
-  /** Back with the FSM that kept running. */
-  | { readonly type: 'resumed' }
-  /** …and its co-signed state taken: the channel is open at it. */
-  | { readonly type: 'synced' }
+  /** Back with the FSM that kept running (or, reconnecting, with a new one); `current` is the operation of ours that was started. */
+  | { readonly type: 'resumed'; readonly current: Operation | undefined }
+  /** …and its co-signed state taken: the channel is open at it. `halfSigned`: the proposal of ours the node holds signed by us alone, if any. */
+  | { readonly type: 'synced'; readonly halfSigned?: Encoded<'tx'> }
   /** `snapshotRound`: the round the tx, an included snapshot, put on chain. */
   | { readonly type: 'on_chain'; readonly tx: Encoded<'tx'>; readonly txType: string; readonly info: string; readonly snapshotRound?: bigint }
   /** The node handed back the state to keep. */
   | { readonly type: 'left'; readonly tx: Encoded<'tx'> }
   | { readonly type: 'socket_closed'; readonly error: ChannelError }
   /** A failure the node reported (`channels.error`, a refused connection, a timeout): the end of an opening, a mere report once open. */
-  | { readonly type: 'fatal'; readonly error: ChannelError };
+  | { readonly type: 'fatal'; readonly error: ChannelError }
+  /** The socket closed unasked, and the shell would open a new one. */
+  | { readonly type: 'socket_lost'; readonly error: ChannelError }
+  /** Every reconnect attempt failed. */
+  | { readonly type: 'reconnect_failed'; readonly error: ChannelError }
+  /** The request that starts `op` failed. */
+  | { readonly type: 'start_failed'; readonly op: Operation; readonly error: ChannelError };
 
 export type Effect =
   /** Hand the checked request of round `seq` to the signer. */
@@ -75,6 +81,10 @@ export type Effect =
   | { readonly type: 'release'; readonly op: Operation; readonly tx: Encoded<'tx'> }
   | { readonly type: 'settle'; readonly op: Operation; readonly outcome: { readonly value: unknown } | { readonly error: ChannelError } }
   | { readonly type: 'fail_all'; readonly error: ChannelError }
+  /** Open a new socket from the store, after a backoff. */
+  | { readonly type: 'reconnect'; readonly error: ChannelError }
+  /** `op` never got our signature: it goes back to the head of the queue, to start again once open. */
+  | { readonly type: 'requeue'; readonly op: Operation }
   | { readonly type: 'emit_state'; readonly state: CoSignedState; readonly own: boolean }
   | { readonly type: 'emit_conflict'; readonly conflict: ConflictEvent }
   | { readonly type: 'emit_refused'; readonly error: RefusedError }
@@ -95,8 +105,10 @@ export function step(state: CoreState, event: CoreEvent): Step {
 function move(state: CoreState, event: CoreEvent): Step {
   if (state.kind === 'terminal') {
     // The store still adopts what the node reported before it went; nothing else moves.
+    if (event.type === 'start_failed') return [state, [{ type: 'settle', op: event.op, outcome: { error: event.error } }]];
     return event.type === 'co_signed' && event.fresh ? [state, [{ type: 'emit_state', state: event.state, own: false }]] : [state, []];
   }
+  if (state.kind === 'reconnecting') return reconnecting(state, event);
   const { session } = state;
   switch (event.type) {
     case 'connected':
@@ -125,8 +137,10 @@ function move(state: CoreState, event: CoreEvent): Step {
       return info(state, event.event);
     case 'resumed':
       return [withSession(state, { ...session, unseenRound: true }), []];
-    case 'synced':
-      return [withSession(state, { ...session, base: session.base === 'closing' || session.base === 'left' ? session.base : 'open' }), []];
+    case 'synced': {
+      const synced: Session = { ...session, base: session.base === 'closing' || session.base === 'left' ? session.base : 'open' };
+      return state.kind === 'awaiting_ack' && endedAway(state.round, event.halfSigned) ? failAway(synced, state.round) : [withSession(state, synced), []];
+    }
     case 'on_chain': {
       const seen = withSession(state, onChainFacts(session, event));
       const round = roundOf(state);
@@ -137,10 +151,86 @@ function move(state: CoreState, event: CoreEvent): Step {
     case 'left':
       return [withSession(state, { ...session, base: 'left' }), [{ type: 'left', tx: event.tx }]];
     case 'socket_closed':
+    case 'reconnect_failed':
       return end(state, ending(state), event.error);
     case 'fatal':
       return opening(session) ? end(state, 'disconnected', event.error) : [state, []];
+    case 'socket_lost': {
+      if (!mayReconnect(state)) return end(state, ending(state), event.error);
+      const round = roundOf(state);
+      // A signer still at work is told; its answer finds no round. What it signs is asked again.
+      const effects: Effect[] = round && state.kind === 'signing' ? [{ type: 'abort_signer', seq: round.seq }] : [];
+      return [{ kind: 'reconnecting', session, interrupted: round ? (state as RoundState) : undefined }, [...effects, { type: 'reconnect', error: event.error }]];
+    }
+    case 'start_failed':
+      return [state, [{ type: 'settle', op: event.op, outcome: { error: event.error } }]];
   }
+}
+
+/** While a new socket is opened: only its outcome, and the node's first word on it, move anything. */
+function reconnecting(state: Extract<CoreState, { kind: 'reconnecting' }>, event: CoreEvent): Step {
+  switch (event.type) {
+    case 'socket_lost':
+      return [state, [{ type: 'reconnect', error: event.error }]];
+    case 'resumed':
+      return resume(state, event.current);
+    case 'start_failed':
+      // Its request went down with the socket: `resume` decides what becomes of it.
+      return event.error.kind === ChannelErrorKind.DISCONNECTED ? [state, []] : [state, [{ type: 'settle', op: event.op, outcome: { error: event.error } }]];
+    case 'socket_closed':
+    case 'reconnect_failed':
+      return end(state, ending(state), event.error);
+    case 'info':
+      return event.event === 'died' ? end(state, ending(state), new ChannelError(ChannelErrorKind.DISCONNECTED, "the node's channel process ended")) : [state, []];
+    default:
+      // The signer's answer and the store's for the interrupted round: `resume` asks again or resends.
+      return [state, []];
+  }
+}
+
+/**
+ * Back on a new socket, the interrupted round is settled with the node before its state is
+ * synced:
+ * - our signature went out (`awaiting_ack`): it is sent again; the node takes it if it still
+ *   waits for it, and otherwise has the state it completed (the sync adopts it) or ends the
+ *   round with its conflict, which settles the operation as ever;
+ * - it did not: the node may wait for it, or for an answer to a request the lost socket never
+ *   delivered (our started operation's, or the peer's update): each is refused, so the node falls
+ *   back to the last co-signed round, and our operation, never signed, starts again once open.
+ */
+function resume(state: Extract<CoreState, { kind: 'reconnecting' }>, current: Operation | undefined): Step {
+  const { session, interrupted } = state;
+  const base = session.base === 'closing' ? 'closing' : 'reestablishing';
+  if (interrupted?.kind === 'awaiting_ack') {
+    const { round } = interrupted;
+    return [{ kind: 'awaiting_ack', session: { ...session, base, unseenRound: false, echo: false }, round }, [{ type: 'reply', method: round.method, reply: { signed_tx: round.verified.tx } }]];
+  }
+  const started = current?.phase === 'requested' ? current : undefined;
+  const methods = new Set<SignRequestMethod>([interrupted?.round.method ?? 'channels.sign.update_ack', ...(started ? [started.signMethod] : [])]);
+  const effects: Effect[] = [...methods].map((method) => ({ type: 'reply', method, reply: { error: AbortCode.UNEXPECTED_REQUEST } }) as const);
+  if (interrupted) effects.push({ type: 'drop_pending' });
+  if (started) effects.push({ type: 'requeue', op: started });
+  // A refusal's echo (a conflict) finds the operation queued again, not started: it ends nothing.
+  return [idle({ ...session, base, unseenRound: true, echo: false }), effects];
+}
+
+/**
+ * Synced after resending our signature, the node's state is not the round's (else it was
+ * adopted): the round is still on only while the node holds our own proposal half-signed (an ack
+ * completes the state on receipt). Otherwise the node ended it while the socket was down, and its
+ * report went down with the socket.
+ */
+function endedAway(round: SignedRound, halfSigned: Encoded<'tx'> | undefined): boolean {
+  if (round.method !== 'channels.sign.update' && round.method !== 'channels.sign.update_ack') return false;
+  return !(round.method === 'channels.sign.update' && halfSigned !== undefined && sameTransaction(halfSigned, round.verified.tx));
+}
+
+/** Nothing of the round was applied: its operation fails, typed, for its caller to try again. */
+function failAway(session: Session, round: SignedRound): Step {
+  const error = new ChannelError(ChannelErrorKind.DISCONNECTED, 'the node ended the round while the connection was lost; nothing of it was applied');
+  const effects: Effect[] = [{ type: 'drop_pending' }];
+  if (round.op) effects.push({ type: 'settle', op: round.op, outcome: { error } });
+  return [idle(session), effects];
 }
 
 function signRequest(state: Exclude<CoreState, { kind: 'terminal' }>, event: Extract<CoreEvent, { type: 'sign_request' }>): Step {
