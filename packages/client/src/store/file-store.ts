@@ -39,6 +39,16 @@ export function decodeRecord(bytes: Uint8Array, channelId: Encoded<'ch'>, role?:
   return unwrapRecord(value, channelId, role);
 }
 
+/** The bytes of the file holding `role`'s record of `channelId`; undefined if there is none. */
+export async function readRecordFile(file: string, channelId: Encoded<'ch'>, role: Role): Promise<Uint8Array | undefined> {
+  try {
+    return await fs.readFile(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw ioError(`cannot read the ${role}'s record of ${channelId}`, e);
+  }
+}
+
 /** A read or write that failed below the record: an `io` StoreError, unless it is a store error already. */
 export function ioError(what: string, e: unknown): StoreError {
   return e instanceof StoreError ? e : new StoreError(StoreErrorCode.IO, what, { cause: e });
@@ -55,15 +65,8 @@ export class FileStore implements ChannelStore {
 
   async load(channelId: Encoded<'ch'>, role?: Role): Promise<ChannelRecord | undefined> {
     if (role === undefined) return onlyRecord(channelId, await Promise.all(ROLES.map((r) => this.load(channelId, r))));
-    const file = `${recordBase(this.directory, channelId, role)}.msgpack`;
-    let bytes: Uint8Array;
-    try {
-      bytes = await fs.readFile(file);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw ioError(`cannot read the ${role}'s record of ${channelId}`, e);
-    }
-    return decodeRecord(bytes, channelId, role);
+    const bytes = await readRecordFile(`${recordBase(this.directory, channelId, role)}.msgpack`, channelId, role);
+    return bytes && decodeRecord(bytes, channelId, role);
   }
 
   async save(record: ChannelRecord): Promise<void> {

@@ -22,7 +22,7 @@ import { secretKeySigner } from '../signer.js';
 import { until } from '../test-support/until.js';
 import { encodeRecord, FileStore } from './file-store.js';
 import { LogStore } from './log-store.js';
-import { CHANNEL, INITIATOR, NETWORK, RESPONDER, sampleRecord, sampleState } from './sample-record.test-helper.js';
+import { CHANNEL, INITIATOR, RESPONDER, sampleRecord, sampleState } from './sample-record.test-helper.js';
 import type { ChannelRecord } from './store.js';
 
 let dir: string;
@@ -85,7 +85,7 @@ describe('LogStore', () => {
     await store.save(sampleRecord(5n));
     await store.save(sampleRecord(6n));
     const bytes = readFileSync(logOf());
-    bytes[40] ^= 0x10;
+    bytes[40] = bytes[40]! ^ 0x10;
     writeFileSync(logOf(), bytes);
     await expect(new LogStore(dir).load(CHANNEL, 'initiator')).rejects.toMatchObject({ kind: 'store', code: 'invalid', message: expect.stringContaining('CRC') });
   });
@@ -152,7 +152,7 @@ function corruptions(): [name: string, bytes: Uint8Array][] {
   for (let n = 0; n < 60; n++) {
     const bytes = Buffer.from(base);
     const at = Math.floor(random() * bytes.length);
-    bytes[at] ^= 1 << Math.floor(random() * 8);
+    bytes[at] = bytes[at]! ^ (1 << Math.floor(random() * 8));
     out.push([`byte ${at} flipped`, bytes]);
   }
   for (let n = 0; n < 40; n++) {

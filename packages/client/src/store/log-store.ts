@@ -30,7 +30,7 @@ import { sameTransaction } from '../checks.js';
 import { StoreError, StoreErrorCode } from '../errors.js';
 import type { Role } from '../signer.js';
 import { FILE_MODE, prepareDirectory, recordBase, replaceFile } from './directory.js';
-import { decodeRecord, encodeRecord, ioError } from './file-store.js';
+import { decodeRecord, encodeRecord, ioError, readRecordFile } from './file-store.js';
 import { lockFile } from './file-lock.js';
 import { onlyRecord, ROLES, type ChannelRecord, type ChannelStore, type RecordLock } from './store.js';
 
@@ -73,13 +73,8 @@ export class LogStore implements ChannelStore {
   async load(channelId: Encoded<'ch'>, role?: Role): Promise<ChannelRecord | undefined> {
     if (role === undefined) return onlyRecord(channelId, await Promise.all(ROLES.map((r) => this.load(channelId, r))));
     const file = this.#file(channelId, role);
-    let bytes: Uint8Array;
-    try {
-      bytes = await fs.readFile(file);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw ioError(`cannot read the ${role}'s record of ${channelId}`, e);
-    }
+    const bytes = await readRecordFile(file, channelId, role);
+    if (bytes === undefined) return undefined;
     const { last } = readLog(bytes, file);
     if (last === undefined) {
       // Made (and zero-filled) by a writer that died before its first entry.
