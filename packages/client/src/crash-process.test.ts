@@ -1,5 +1,5 @@
 /**
- * Crash safety with real deaths. The victim client runs in a child process with a FileStore
+ * Crash safety with real deaths. The victim client runs in a child process with a LogStore
  * (test-support/crash-child.ts) and is killed with SIGKILL at each step of a round: before it signs,
  * after its signature went out, after it stored the co-signed state; as initiator and as responder,
  * proposing the update or co-signing the peer's. Then at random moments of a stream of transfers
@@ -22,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { seededRandom } from '../../../tools/seeded-random.js';
 import { Channel } from './channel.js';
 import { ConflictError } from './errors.js';
-import { FileStore } from './store/file-store.js';
+import { LogStore } from './store/log-store.js';
 import { openOptions, SEED_TERMS, startTestNode } from './test-support/pair.js';
 import { bundleVictim, STEPS, VictimProcess, type Step, type VictimConfig } from './test-support/victim-process.js';
 
@@ -116,7 +116,7 @@ describe.concurrent.each(['initiator', 'responder'] as const)('a client process 
     expect(back.round).toBeGreaterThanOrEqual(seen);
     expect(back.nodeTx).toBe(back.tx);
     expect((await peer.offchainState()).signed_tx).toBe(back.tx);
-    expect((await new FileStore(config.dir).load(config.channelId!))?.state.tx).toBe(back.tx);
+    expect((await new LogStore(config.dir).load(config.channelId!))?.state.tx).toBe(back.tx);
     return back.round;
   }
 

@@ -1,6 +1,6 @@
 /**
  * The victim of crash-process.test.ts, run as `node crash-child.mjs <config>` (victim-process.ts):
- * one client of a channel with a FileStore, opening or reestablishing it, then doing what stdin
+ * one client of a channel with a LogStore (the default), opening or reestablishing it, then doing what stdin
  * says. It reports each step of each round it reaches: its signer is called (before sign), the
  * reply carrying its signature is on the socket (after sign), the store holds the co-signed state
  * (after ack). At the step it was told to die at it blocks its thread after reporting, so nothing
@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline';
 import type { Encoded } from '@ch/codec';
 import { Channel } from '../channel.js';
 import { secretKeySigner, type Signer } from '../signer.js';
-import { FileStore } from '../store/file-store.js';
+import { LogStore } from '../store/log-store.js';
 import type { ChannelStore } from '../store/store.js';
 import { connectWebSocket, type TransportFactory } from '../transport.js';
 import { NETWORK_ID, SEED_TERMS } from './terms.js';
@@ -64,10 +64,12 @@ const transport: TransportFactory = async (url, handlers, timeoutMs) => {
   };
 };
 
-const disk = new FileStore(config.dir);
+const disk = new LogStore(config.dir);
 let storedRound = -1n;
 const store: ChannelStore = {
-  load: (channelId) => disk.load(channelId),
+  load: (channelId, role) => disk.load(channelId, role),
+  // The killed process's lock is stale: each restart takes it over.
+  lock: (channelId, role) => disk.lock(channelId, role),
   async save(record) {
     await disk.save(record);
     if (record.pending === undefined && record.state.round > storedRound) {

@@ -25,7 +25,7 @@ export interface VictimConfig {
   readonly responderId: Encoded<'ak'>;
   /** The victim's secret key, hex. */
   readonly secretKey: string;
-  /** Its FileStore's directory. */
+  /** Its LogStore's directory. */
   readonly dir: string;
   readonly port: number;
   readonly nodeTimeouts: NodeTimeouts;
