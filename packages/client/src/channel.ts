@@ -261,11 +261,8 @@ export class Channel {
   }
 
   async #connect({ factory, url }: Connection): Promise<void> {
-    // The node may speak before the transport is handed over: its first message says we are connected.
-    const onMessage = (text: string) => this.#receive(text);
     try {
-      const connect = withKeepAlive(factory ?? connectWebSocket, this.#keepAlive, (timeoutMs) => this.#session.request('channels.system', { action: 'ping' }, { timeoutMs }));
-      this.#transport = await connect(url, { onMessage, onClose: (code, reason) => this.#onClose(code, reason) }, this.#timeouts.connect);
+      this.#transport = await this.#dial(factory, url);
     } catch (e) {
       const error = isChannelError(e) ? e : new ChannelError(ChannelErrorKind.DISCONNECTED, `could not connect to the node: ${(e as Error).message}`, { cause: e });
       // What was asked while connecting will never be sent.
@@ -285,6 +282,13 @@ export class Channel {
     }
   }
 
+  /** A socket to the node, kept alive, its frames handled by this channel: the first one and every reconnect's. */
+  #dial(factory: TransportFactory | undefined, url: string): Promise<Transport> {
+    const connect = withKeepAlive(factory ?? connectWebSocket, this.#keepAlive, (timeoutMs) => this.#session.request('channels.system', { action: 'ping' }, { timeoutMs }));
+    return connect(url, { onMessage: (text) => this.#receive(text), onClose: (code, reason) => this.#onClose(code, reason) }, this.#timeouts.connect);
+  }
+
+  /** The node may speak before the transport is handed over: its first message says we are connected. */
   #receive(text: string): void {
     void this.#dispatch({ type: 'connected' });
     this.#session.receive(text);
@@ -296,7 +300,7 @@ export class Channel {
     this.#session.reopen();
     let transport: Transport;
     try {
-      transport = await (this.#factory ?? connectWebSocket)(withQuery(this.#endpoint.url, query), { onMessage: (text) => this.#receive(text), onClose: (code, reason) => this.#onClose(code, reason) }, this.#timeouts.connect);
+      transport = await this.#dial(this.#factory, withQuery(this.#endpoint.url, query));
     } catch (e) {
       this.#session.close(e as ChannelError);
       this.#outbox.length = 0;
