@@ -133,7 +133,7 @@ describe('automatic reconnect', () => {
 
   });
 
-  test('disconnect() never reconnects; a socket killed with reconnect off stays disconnected; one killed with it on comes back', { timeout: 30_000 }, async () => {
+  test('disconnect() never reconnects, even while the socket is down; a killed socket comes back by itself', { timeout: 30_000 }, async () => {
     const { I, R, i, r } = await openBehindKillers();
     const attempts: unknown[] = [];
     I.on('reconnecting', (a) => attempts.push(a));
@@ -159,6 +159,30 @@ describe('automatic reconnect', () => {
     const connections = killers[1]!.connections;
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect([killers[1]!.connections, stopped.length, R.status]).toEqual([connections, 1, 'disconnected']);
+  });
+
+  test('an operation asked while the socket is down waits, and goes through once the channel is back', { timeout: 30_000 }, async () => {
+    const { I, R, i, r } = await openBehindKillers();
+    const statuses: string[] = [];
+    I.on('status', (status) => statuses.push(status));
+    killers[0]!.kill();
+    await until(() => I.status === 'reconnecting', 5000);
+    const transfer = I.transfer(i.publicKey, r.publicKey, 5n);
+    expect(await transfer).toBe(2n);
+    expect(statuses.slice(0, 2)).toEqual(['reconnecting', 'reestablishing']);
+    await until(() => R.round === 2n, 5000);
+    expect([I.state?.tx, I.balanceOf(r.publicKey)]).toEqual([R.state?.tx, R.balanceOf(r.publicKey)]);
+  });
+
+  test('leave() never reconnects', { timeout: 30_000 }, async () => {
+    const { I, R } = await openBehindKillers();
+    const attempts: unknown[] = [];
+    for (const channel of [I, R]) channel.on('reconnecting', (a) => attempts.push(a));
+    const before = killers.map((k) => k.connections);
+    await I.leave();
+    await until(() => I.status === 'left' && R.status === 'left', 5000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect([attempts, killers.map((k) => k.connections)]).toEqual([[], before]);
   });
 
   test('reconnect: false leaves a killed channel disconnected', { timeout: 30_000 }, async () => {
