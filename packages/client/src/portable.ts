@@ -7,6 +7,7 @@ export { Channel } from './channel.js';
 export type { ChannelEvents, ChannelMessage, ConflictEvent, IncomingProposal } from './channel-events.js';
 export { DEFAULT_TIMEOUTS, type CommonOptions, type FundingOptions, type OnChainOptions, type OpenOptions, type ReestablishOptions, type Timeouts } from './options.js';
 export { DEFAULT_KEEP_ALIVE, type KeepAliveOptions } from './keep-alive.js';
+export { DEFAULT_RECONNECT, type ReconnectAttempt, type ReconnectPolicy } from './reconnect.js';
 export { DEFAULT_SIGN_POLICY, type SignPolicy } from './policy.js';
 export type { NodeOptions, NodeTimeouts } from './query.js';
 export { secretKeySigner, type Role, type SignContext, type SignOutcome, type Signer } from './signer.js';

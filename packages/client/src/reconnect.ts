@@ -12,7 +12,7 @@ import type { Transport } from './transport.js';
 /** Attempts after the socket was lost (0 ends the channel at the first loss); delays as for `RetryPolicy`. */
 export type ReconnectPolicy = Backoff;
 
-/** Ten attempts, the first within 100 ms, none more than 5 s apart: about half a minute in all. */
+/** Ten attempts, the first within 100 ms, each at most 5 s after the last failed: at most about 26 s of waiting in all. */
 export const DEFAULT_RECONNECT: Required<ReconnectPolicy> = { attempts: 10, baseDelayMs: 100, maxDelayMs: 5000 };
 
 /** The policy as given (`false` turns reconnecting off), completed with the defaults. */
