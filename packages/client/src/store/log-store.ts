@@ -3,12 +3,16 @@
  * is durable at about the speed of memory. Each save appends one entry (the whole record); the
  * newest complete entry is the record.
  *
- * Durability: a save is flushed (`fdatasync`) before it resolves, except a confirmation: a record
- * without a pending state whose state is the pending state of the entry before it, already
- * durable. Losing that entry in a power cut leaves the record as it was just before the
- * confirmation, which the client resumes from like any crash there (the pending state is sent
- * if both signed it, the node's state checked and adopted otherwise). So a transfer costs one
- * `fdatasync` and two appends; the next flushed save, or the lock's release, flushes the confirmation.
+ * Durability: a save is flushed (`fdatasync`) before it resolves when it holds a state this
+ * client's signature completes (a pending state both signed), an on-chain tx, or the log's first
+ * record. Two kinds of save resolve once written, unflushed: a confirmation (no pending state, its
+ * state the pending state of the entry before), and an off-chain update of ours that only we
+ * signed (our signature does not complete it: the node holds it once the peer co-signs, and gives
+ * it back, checked, on reestablishing). Losing them in a power cut leaves the record as it was
+ * before them, which the client resumes from like a crash there. The next flushed save covers
+ * them; at most `MAX_UNFLUSHED` wait for one, and the lock's release flushes them. (Not flushed in
+ * the background: a write to a page under writeback waits for it, so every append would.) So a
+ * transfer costs one `fdatasync`, the co-signer's, before its signature goes out.
  *
  * Entry: length (u32, big-endian), its complement, CRC-32 of the payload, payload (the record as
  * FileStore encodes it). A last entry cut short or failing its check, with only zeros
@@ -25,8 +29,8 @@ import { writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
-import type { Encoded } from '@ch/codec';
-import { sameTransaction } from '../checks.js';
+import { Tag, type Encoded } from '@ch/codec';
+import { sameTransaction, unwrap } from '../checks.js';
 import { StoreError, StoreErrorCode } from '../errors.js';
 import type { Role } from '../signer.js';
 import { FILE_MODE, prepareDirectory, recordBase, replaceFile } from './directory.js';
@@ -37,6 +41,8 @@ import { onlyRecord, ROLES, type ChannelRecord, type ChannelStore, type RecordLo
 const HEADER = 12;
 const DEFAULT_COMPACT_AT = 1 << 20;
 const PREALLOCATE_SLACK = 1 << 16;
+/** Unflushed entries a save may leave before it must flush them (a payer's channel may never co-sign). */
+const MAX_UNFLUSHED = 32;
 
 export interface LogStoreOptions {
   /** Bytes a log may grow to before it is rewritten as its last entry; default 1 MiB. */
@@ -47,10 +53,11 @@ export interface LogStoreOptions {
 interface Writer {
   readonly handle: FileHandle;
   size: number;
-  /** The pending tx of the last entry, if it was flushed: a confirmation of it need not be. */
-  durablePending: Encoded<'tx'> | undefined;
-  /** Entries appended since the last flush. */
-  unflushed: boolean;
+  /** The pending tx of the last entry: a confirmation of it need not wait for a flush. */
+  lastPending: Encoded<'tx'> | undefined;
+  /** Entries appended, and how many of them a completed flush covers. */
+  written: number;
+  flushed: number;
 }
 
 export class LogStore implements ChannelStore {
@@ -92,13 +99,13 @@ export class LogStore implements ChannelStore {
         const writer = await this.#writer(channelId, role);
         if (writer.size > this.compactAt) return await this.#compact(writer, channelId, role, payload, record);
         const entry = frame(payload);
+        const later = mayFlushLater(record, writer);
         // Into the page cache, microseconds: synchronously, rather than a round trip through the thread pool.
         writeSync(writer.handle.fd, entry, 0, entry.length, writer.size);
         writer.size += entry.length;
-        const confirms = record.pending === undefined && writer.durablePending !== undefined && sameTransaction(writer.durablePending, record.state.tx);
-        if (confirms) writer.unflushed = true;
-        else await flush(writer);
-        writer.durablePending = confirms ? undefined : record.pending?.tx;
+        writer.written += 1;
+        writer.lastPending = record.pending?.tx;
+        if (!later) await flush(writer);
       } catch (e) {
         // The log's end is unknown now: the next save reopens it and cuts a torn tail.
         this.#drop(channelId, role);
@@ -163,7 +170,7 @@ export class LogStore implements ChannelStore {
     const open = await writer?.catch(() => undefined);
     if (open === undefined) return;
     try {
-      if (open.unflushed) await flush(open);
+      if (open.flushed < open.written) await flush(open);
     } finally {
       await open.handle.close();
     }
@@ -185,7 +192,7 @@ export class LogStore implements ChannelStore {
     await replaceFile(this.directory, file, bytes);
     await writer.handle.close();
     const key = `${channelId}/${role}`;
-    const reopened = openWriter(file, this.#preallocate).then((w) => ({ ...w, durablePending: record.pending?.tx }));
+    const reopened = openWriter(file, this.#preallocate).then((w) => ({ ...w, lastPending: record.pending?.tx }));
     this.#writers.set(key, reopened);
     await reopened;
   }
@@ -247,14 +254,24 @@ async function openWriter(file: string, preallocate: number): Promise<Writer> {
       await handle.write(new Uint8Array(size - end), 0, size - end, end);
       await handle.sync();
     }
-    return { handle, size: end, durablePending: undefined, unflushed: false };
+    return { handle, size: end, lastPending: undefined, written: end > 0 ? 1 : 0, flushed: end > 0 ? 1 : 0 };
   } catch (e) {
     await handle.close();
     throw e;
   }
 }
 
-async function flush(writer: Writer): Promise<void> {
-  await writer.handle.datasync();
-  writer.unflushed = false;
+/** Whether `record` may be saved without waiting for its flush (see the module's comment). */
+function mayFlushLater(record: ChannelRecord, writer: Writer): boolean {
+  if (writer.written === 0 || writer.written - writer.flushed >= MAX_UNFLUSHED) return false;
+  if (record.pending === undefined) return writer.lastPending !== undefined && sameTransaction(writer.lastPending, record.state.tx);
+  const { signed, inner } = unwrap(record.pending.tx);
+  return inner.tag === Tag.ChannelOffChainTx && (signed?.signatures.length ?? 0) < 2;
 }
+
+async function flush(writer: Writer): Promise<void> {
+  const covers = writer.written;
+  await writer.handle.datasync();
+  writer.flushed = Math.max(writer.flushed, covers);
+}
+
