@@ -131,6 +131,19 @@ describe('a loaded record is checked whole', () => {
 });
 
 describe('MemoryStore', () => {
+  test('keeps a record per role, and locks each for one instance at a time', async () => {
+    const store = new MemoryStore();
+    await store.save(record(3n));
+    await store.save({ ...record(4n, false, 'responder') });
+    expect((await store.load(CHANNEL, 'responder'))?.state.round).toBe(4n);
+    await expect(store.load(CHANNEL)).rejects.toMatchObject({ kind: 'store', code: 'ambiguous' });
+    const lock = await store.lock(CHANNEL, 'initiator');
+    await expect(store.lock(CHANNEL, 'initiator')).rejects.toMatchObject({ kind: 'store', code: 'locked' });
+    await (await store.lock(CHANNEL, 'responder')).release();
+    await lock.release();
+    await (await store.lock(CHANNEL, 'initiator')).release();
+  });
+
   test('what is stored cannot be changed, by the saver or a loader', async () => {
     const store = new MemoryStore();
     const r = record(3n, true);

@@ -49,7 +49,10 @@ export interface ChannelStore {
    * `StoreError` of code `ambiguous` when both roles' are there).
    */
   load(channelId: Encoded<'ch'>, role?: Role): Promise<ChannelRecord | undefined>;
-  /** Must not resolve before the record is durable: the client signs only after it does. */
+  /**
+   * Must not resolve before the record is durable: the client signs only after it does. (A store
+   * may leave for later only what the node gives back on reestablishing, as LogStore does.)
+   */
   save(record: ChannelRecord): Promise<void>;
   /**
    * Locks the record of `channelId` and `role` for one channel instance; rejects with a
