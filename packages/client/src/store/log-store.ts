@@ -6,7 +6,7 @@
  * Durability: a save is flushed (`fdatasync`) before it resolves when it holds a state this
  * client's signature completes (a pending state both signed), an on-chain tx, or the log's first
  * record. Two kinds of save resolve once written, unflushed: a confirmation (no pending state, its
- * state the pending state of the entry before), and an off-chain update of ours that only we
+ * state at the round of the pending state of the entry before), and an off-chain update of ours that only we
  * signed (our signature does not complete it: the node holds it once the peer co-signs, and gives
  * it back, checked, on reestablishing). Losing them in a power cut leaves the record as it was
  * before them, which the client resumes from like a crash there. The next flushed save covers
@@ -25,12 +25,12 @@
  * (temporary file, fsync, rename, directory fsync, as FileStore saves). A log is kept zero-filled
  * to `compactAt` + 64 KiB, so appends do not grow the file (see `openWriter`).
  */
-import { writeSync } from 'node:fs';
+import { fdatasyncSync, writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { Tag, type Encoded } from '@ch/codec';
-import { sameTransaction, unwrap } from '../checks.js';
+import { unwrap } from '../checks.js';
 import { StoreError, StoreErrorCode } from '../errors.js';
 import type { Role } from '../signer.js';
 import { FILE_MODE, prepareDirectory, recordBase, replaceFile } from './directory.js';
@@ -53,8 +53,8 @@ export interface LogStoreOptions {
 interface Writer {
   readonly handle: FileHandle;
   size: number;
-  /** The pending tx of the last entry: a confirmation of it need not wait for a flush. */
-  lastPending: Encoded<'tx'> | undefined;
+  /** The round of the last entry's pending state: a confirmation of it need not wait for a flush. */
+  lastPending: bigint | undefined;
   /** Entries appended, and how many of them a completed flush covers. */
   written: number;
   flushed: number;
@@ -104,7 +104,7 @@ export class LogStore implements ChannelStore {
         writeSync(writer.handle.fd, entry, 0, entry.length, writer.size);
         writer.size += entry.length;
         writer.written += 1;
-        writer.lastPending = record.pending?.tx;
+        writer.lastPending = record.pending?.round;
         if (!later) await flush(writer);
       } catch (e) {
         // The log's end is unknown now: the next save reopens it and cuts a torn tail.
@@ -192,7 +192,7 @@ export class LogStore implements ChannelStore {
     await replaceFile(this.directory, file, bytes);
     await writer.handle.close();
     const key = `${channelId}/${role}`;
-    const reopened = openWriter(file, this.#preallocate).then((w) => ({ ...w, lastPending: record.pending?.tx }));
+    const reopened = openWriter(file, this.#preallocate).then((w) => ({ ...w, lastPending: record.pending?.round }));
     this.#writers.set(key, reopened);
     await reopened;
   }
@@ -264,14 +264,19 @@ async function openWriter(file: string, preallocate: number): Promise<Writer> {
 /** Whether `record` may be saved without waiting for its flush (see the module's comment). */
 function mayFlushLater(record: ChannelRecord, writer: Writer): boolean {
   if (writer.written === 0 || writer.written - writer.flushed >= MAX_UNFLUSHED) return false;
-  if (record.pending === undefined) return writer.lastPending !== undefined && sameTransaction(writer.lastPending, record.state.tx);
+  // A state at that round is the confirmed one, co-signed: the client adopts no other (by the round, to spare decoding two txs).
+  if (record.pending === undefined) return record.state.round === writer.lastPending;
   const { signed, inner } = unwrap(record.pending.tx);
   return inner.tag === Tag.ChannelOffChainTx && (signed?.signatures.length ?? 0) < 2;
 }
 
+/**
+ * Flushes the log, blocking: the channel waits for this flush before it signs anyway, and a round
+ * trip through the thread pool (a wake-up of each thread on a busy machine) cost more than the
+ * flush itself on this disk. Other work of the process waits for the disk meanwhile.
+ */
 async function flush(writer: Writer): Promise<void> {
-  const covers = writer.written;
-  await writer.handle.datasync();
-  writer.flushed = Math.max(writer.flushed, covers);
+  fdatasyncSync(writer.handle.fd);
+  writer.flushed = writer.written;
 }
 
