@@ -6,7 +6,7 @@
  * two fsyncs and a rename; `LogStore`, Node's default, appends instead. Amounts are `bigint` and
  * may exceed 64 bits, so they travel as a MessagePack extension holding their decimal digits.
  */
-import { decode, encode, ExtensionCodec } from '@msgpack/msgpack';
+import { decode, Encoder, ExtensionCodec } from '@msgpack/msgpack';
 import * as fs from 'node:fs/promises';
 import type { Encoded } from '@ch/codec';
 import { StoreError, StoreErrorCode } from '../errors.js';
@@ -17,15 +17,18 @@ import { unwrapRecord, wrapRecord } from './record-format.js';
 import { onlyRecord, ROLES, type ChannelRecord, type ChannelStore, type RecordLock } from './store.js';
 
 const BIGINT_EXT = 1;
+const text = { encoder: new TextEncoder(), decoder: new TextDecoder() };
 const codec = new ExtensionCodec();
 codec.register({
   type: BIGINT_EXT,
-  encode: (value: unknown) => (typeof value === 'bigint' ? new TextEncoder().encode(value.toString()) : null),
-  decode: (data: Uint8Array) => BigInt(new TextDecoder().decode(data)),
+  encode: (value: unknown) => (typeof value === 'bigint' ? text.encoder.encode(value.toString()) : null),
+  decode: (data: Uint8Array) => BigInt(text.decoder.decode(data)),
 });
+/** One encoder, its buffer reused: a save is on the path of every signature. */
+const encoder = new Encoder({ extensionCodec: codec, ignoreUndefined: true });
 
 export function encodeRecord(record: ChannelRecord): Uint8Array {
-  return encode(wrapRecord(record), { extensionCodec: codec, ignoreUndefined: true });
+  return encoder.encode(wrapRecord(record));
 }
 
 /** The record of `channelId` (and `role`, if named) in `bytes`, checked (record-format.ts). */
