@@ -515,6 +515,8 @@ export class Channel {
 
   /** Closes the WebSocket (at once, or as soon as it is connected); the channel stays as it is on chain and in the store. */
   disconnect(): void {
+    // Ending here: another instance of this party may take the record at once.
+    void this.#states.release();
     this.#hangUp = true;
     if (this.#transport) this.#transport.close();
     else if (this.#core.kind === 'reconnecting') this.#inbox.enqueue(() => this.#dispatch({ type: 'socket_closed', error: new ChannelError(ChannelErrorKind.DISCONNECTED, 'disconnected while reconnecting') }));
