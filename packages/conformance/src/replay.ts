@@ -102,7 +102,7 @@ interface Session {
   readonly owedOk: { readonly id: JsonValue; readonly signMethod: string }[];
 }
 
-type ClientOptions = Required<Pick<CommonOptions, 'signer' | 'store' | 'transport' | 'autoSlash' | 'timeouts' | 'signPolicy'>>;
+type ClientOptions = Required<Pick<CommonOptions, 'signer' | 'store' | 'transport' | 'autoSlash' | 'timeouts' | 'signPolicy' | 'reconnect' | 'keepAlive'>>;
 
 /**
  * The node suite's clients sign whatever fee the other side proposes; a fee bound is a user's
@@ -288,8 +288,9 @@ class Replay {
   }
 
   #clientOptions(actor: Actor, transport: TransportFactory): ClientOptions {
-    // The recorded clients slash by hand (`channels.slash`); the client's automatic slash would be a message they never sent.
-    return { signer: actor.signer, store: actor.store, transport, autoSlash: false, timeouts: CLIENT_TIMEOUTS, signPolicy: RECORDED_POLICY };
+    // The recorded clients slash by hand (`channels.slash`), reconnect by hand and ping only where
+    // the transcript shows it: the client's own slash, reconnect or ping would be a message they never sent.
+    return { signer: actor.signer, store: actor.store, transport, autoSlash: false, reconnect: false, keepAlive: false, timeouts: CLIENT_TIMEOUTS, signPolicy: RECORDED_POLICY };
   }
 
   async #open(actor: Actor, step: OpenStep): Promise<void> {
@@ -453,6 +454,12 @@ class Replay {
     if (!session) return;
     await this.#noneUnread(actor, session, step);
     session.conn.close();
+    // The next socket of this participant reestablishes from the store, whose record the client
+    // holds locked until it has seen its socket close.
+    for (const deadline = Date.now() + 5000; !['disconnected', 'closed', 'left'].includes(session.channel.status); ) {
+      if (Date.now() > deadline) throw new Mismatch(step, `the ${actor.role}'s client did not see its socket close`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   }
 
   /** After a moment for messages in flight: the client sent nothing the recorded client did not. */

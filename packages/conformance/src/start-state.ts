@@ -12,15 +12,12 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { ChannelTerms } from '@ch/client';
-import { buildTx, decode, encode, initialState, OffChainState, Tag, toHex, verifyTx, type Encoded } from '@ch/codec';
+import { initialState, type Encoded } from '@ch/codec';
 import { stringifyJson, type JsonValue } from '@ch/rpc';
 import { Ledger, ROUND_REQUESTS, roundTx, type LedgerState } from './ledger.js';
 import { termsOf } from './open-options.js';
 import type { StartState } from './replay.js';
-import { signedParts } from './signed-tx.js';
-import { isMessage, isOpen, methodOf, prefixed, readTranscript, transcriptFiles, type Json, type MessageStep, type Transcript } from './transcript.js';
-
-const big = (v: JsonValue | undefined): bigint => BigInt(v as number | bigint);
+import { isMessage, isOpen, methodOf, readTranscript, transcriptFiles, type Json, type MessageStep, type Transcript } from './transcript.js';
 
 const dataOf = (step: MessageStep): Json | undefined => (step.message.params as Json | undefined)?.data as Json | undefined;
 
@@ -70,20 +67,6 @@ function startRound(transcript: Transcript): bigint | undefined {
   return undefined;
 }
 
-/** Each participant's account: whose key verifies the signed txs that participant sent. */
-function participants(transcript: Transcript, accounts: readonly Encoded<'ak'>[], networkId: string): Partial<Record<'initiator' | 'responder', Encoded<'ak'>>> {
-  const out: Partial<Record<'initiator' | 'responder', Encoded<'ak'>>> = {};
-  for (const step of transcript.steps.filter(isMessage)) {
-    if (step.dir !== 'send' || out[step.actor]) continue;
-    for (const tx of prefixed(step.message, 'tx_')) {
-      if (signedParts(tx).signatures === 0) continue;
-      const signers = verifyTx(tx as Encoded<'tx'>, networkId, accounts).signers.filter((a) => a !== out.initiator && a !== out.responder);
-      if (signers.length === 1) out[step.actor] = signers[0];
-    }
-  }
-  return out;
-}
-
 /** Rebuilds the channel's co-signed state at `round` from the group's recordings. */
 function ledgerState(files: readonly Transcript[], terms: ChannelTerms, round: bigint): LedgerState | string | undefined {
   const coSigned = new Map<bigint, Encoded<'tx'>>();
@@ -116,9 +99,10 @@ function ledgerState(files: readonly Transcript[], terms: ChannelTerms, round: b
 
 /**
  * The start state of a transcript whose participants speak before opening; undefined for one
- * that opens its channels itself, a string when no start can be found.
+ * that opens its channels itself, a string when no start can be found, `unresumable` when the
+ * recording cannot give one the client would take.
  */
-export function startStateFor(transcript: Transcript, root: string, networkId: string): StartState | string | undefined {
+export function startStateFor(transcript: Transcript, root: string, networkId: string): StartState | { readonly unresumable: string } | string | undefined {
   const first = transcript.steps.find((s) => isOpen(s) || isMessage(s));
   if (first === undefined || isOpen(first)) return undefined;
   const channelId = channelIdOf(transcript);
@@ -142,18 +126,7 @@ export function startStateFor(transcript: Transcript, root: string, networkId: s
     }
   }
 
-  // A channel opened in no recorded file: the balances the node reports in the transcript.
-  if (round === undefined) return 'it starts on a channel opened in no recorded file, and proposes nothing to start from';
-  const reply = transcript.steps.filter(isMessage).find((s) => s.dir === 'recv' && Array.isArray(s.message.result));
-  if (!reply) return 'it starts on a channel opened in no recorded file, and reports no balances';
-  const balances = (reply.message.result as Json[]).map((b): [Encoded<'ak'>, bigint] => [b.account as Encoded<'ak'>, big(b.balance)]);
-  const who = participants(transcript, balances.map(([a]) => a), networkId);
-  if (!who.initiator || !who.responder) return 'it starts on a channel opened in no recorded file, and its participants sign nothing to tell them apart';
-  const state = new OffChainState(balances.map(([account, balance]) => [toHex(decode(account, 'ak')), balance]));
-  const terms: ChannelTerms = { ...groupTerms, initiatorId: who.initiator, responderId: who.responder };
-  const tx = buildTx({ tag: Tag.ChannelOffChainTx, version: 2, channelId, round, stateHash: encode(state.stateHash(), 'st') });
-  return {
-    record: { channelId, networkId, terms, state: { round, tx, balances: [...state.balances] } },
-    origin: `round ${round} from the balances the node reports at step ${reply.index}, terms of ${relative(root, initPath)}`,
-  };
+  // A channel opened in no recorded file: the node reports its balances, but not the co-signed
+  // tx of the round, and the client reestablishes only from a record whose signatures verify.
+  return { unresumable: 'it starts on a channel opened in no recorded file, whose co-signed state the recording lacks: the client reestablishes only from a record both signatures verify' };
 }
