@@ -165,9 +165,13 @@ describe('automatic reconnect', () => {
     const { I, R, i, r } = await openBehindKillers();
     const statuses: string[] = [];
     I.on('status', (status) => statuses.push(status));
+    killers[0]!.setDown(true);
     killers[0]!.kill();
-    await until(() => I.status === 'reconnecting', 5000);
+    await until(() => statuses.includes('reconnecting'), 5000);
     const transfer = I.transfer(i.publicKey, r.publicKey, 5n);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(I.status).not.toBe('open');
+    killers[0]!.setDown(false);
     expect(await transfer).toBe(2n);
     expect(statuses.slice(0, 2)).toEqual(['reconnecting', 'reestablishing']);
     await until(() => R.round === 2n, 5000);

@@ -12,14 +12,21 @@ export interface SocketKiller {
   readonly connections: number;
   /** Destroys every live connection; returns how many there were. */
   kill(): number;
+  /** While down, every new connection is destroyed at once: the network is out. */
+  setDown(down: boolean): void;
   close(): Promise<void>;
 }
 
 export async function startSocketKiller(nodePort: number): Promise<SocketKiller> {
   const live = new Set<[Socket, Socket]>();
   let connections = 0;
+  let down = false;
   const server = createServer((client) => {
     connections++;
+    if (down) {
+      client.destroy();
+      return;
+    }
     const upstream = connect(nodePort, '127.0.0.1');
     const pair: [Socket, Socket] = [client, upstream];
     live.add(pair);
@@ -53,6 +60,9 @@ export async function startSocketKiller(nodePort: number): Promise<SocketKiller>
       return connections;
     },
     kill,
+    setDown: (value) => {
+      down = value;
+    },
     async close() {
       kill();
       await new Promise<void>((resolve) => server.close(() => resolve()));
