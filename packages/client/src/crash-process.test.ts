@@ -133,6 +133,8 @@ describe.concurrent.each(['initiator', 'responder'] as const)('a client process 
       const before = peer.round;
       const round = before + 1n;
       victim.send({ cmd: 'die', step, round: String(round) });
+      // The command travels apart from the node's sign request: the round starts once it is set.
+      await victim.next('armed', 5_000);
       const update =
         proposer === 'the peer'
           ? peer.transfer(keys.peer.publicKey, keys.victim.publicKey, 2n).then(

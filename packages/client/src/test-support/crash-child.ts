@@ -106,6 +106,7 @@ async function run(command: VictimCommand): Promise<void> {
   switch (command.cmd) {
     case 'die':
       dieAt = { step: command.step, round: BigInt(command.round) };
+      report({ event: 'armed', round: command.round });
       return;
     case 'transfer':
       await transfer(BigInt(command.amount));

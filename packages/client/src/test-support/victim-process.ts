@@ -49,6 +49,8 @@ export type VictimEvent =
   | { readonly event: 'open'; readonly channelId: Encoded<'ch'>; readonly round: string; readonly tx: Encoded<'tx'> }
   /** A step of the round reached; `dying`: blocked there, waiting for the kill. */
   | { readonly event: 'step'; readonly step: Step; readonly round: string; readonly dying: boolean }
+  /** A `die` command is set: the round it names may start. */
+  | { readonly event: 'armed'; readonly round: string }
   | { readonly event: 'transferred'; readonly round: string }
   | { readonly event: 'failed'; readonly error: string }
   /** Its last co-signed state, its own balance in it, and the state its node holds. */
