@@ -762,7 +762,8 @@ export class Channel {
     // A snapshot released its signing round once signed; its tx on chain settles it.
     const released = this.#ops.releasedWith(tx.tx);
     if (released) this.#ops.settle(released, { value: tx.tx });
-    const snapshotRound = includedSnapshotRound(tx, this.#channelId);
+    const account = this.role === 'initiator' ? this.terms.initiatorId : this.terms.responderId;
+    const snapshotRound = includedSnapshotRound(tx, { channelId: this.#channelId, networkId: this.networkId, account, parties: [this.terms.initiatorId, this.terms.responderId], latest: this.#states.latest });
     await this.#dispatch({ type: 'on_chain', tx: tx.tx, txType: tx.type, info: tx.info, ...(snapshotRound !== undefined && { snapshotRound }) });
     if (tx.info === 'can_slash' && this.#autoSlash) {
       this.slash().catch((error: ChannelError) => this.#events.emit('error', error));

@@ -9,7 +9,7 @@
  * Each case names the abort codes that fit its reason (two where either reason is right). We are
  * the initiator `i`; the peer is `r`.
  */
-import { closeMutualPayout, encode, generateKeyPair, Tag, unpackTx, type KeyPair } from '@ch/codec';
+import { closeMutualPayout, encode, generateKeyPair, signTx, Tag, unpackTx, type KeyPair } from '@ch/codec';
 import type { ChannelTxType, ClientMethod, SignRequestMethod } from '@ch/rpc';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import type { Channel } from './channel.js';
@@ -18,7 +18,7 @@ import { AbortCode, type RefusedError } from './errors.js';
 import { paddedPoi, rootsOnlyPoi } from './test-support/hostile-poi.js';
 import { ScriptedChannelNode, type Proposal, type Settled, type SignAnswer } from './test-support/scripted-channel.js';
 import { connectScripted, offerCreate, scriptOpen, seedCreateTx, type CreateForgery, type ScriptedConnect } from './test-support/scripted-node.js';
-import { SEED_TERMS } from './test-support/terms.js';
+import { NETWORK_ID, SEED_TERMS } from './test-support/terms.js';
 import { until } from './test-support/until.js';
 
 /** 10^21 aettos: some 5 × 10^7 times the minimum fee of any channel tx (about 2 × 10^13). */
@@ -110,6 +110,12 @@ const balancesRepeat: Setup = async (n) => {
   const answer = await n.ask('channels.sign.update_ack', back);
   await n.coSign(answer.signed_tx!, back.state!);
   expect(n.latest.state.stateHash()).toEqual(n.states[0]!.state.stateHash());
+};
+
+/** As `balancesRepeat`, and the node reports a snapshot of round 3 on chain that the peer, not we, signed. */
+const peerSnapshotReported: Setup = async (n) => {
+  await balancesRepeat(n);
+  n.onChain(signTx(n.solo(Tag.ChannelSnapshotSoloTx, { from: peer(n) }), n.r.secretKey, NETWORK_ID), 'channel_snapshot_solo_tx', 'channel_changed');
 };
 
 /** The peer closed solo on chain with round 2 of 3: the client slashes of its own accord. */
@@ -208,6 +214,7 @@ const HARMFUL: readonly Harm[] = [
   { name: 'close_solo_sign whose PoI is the roots alone (it hashes right and proves no balance)', setup: transferred, call: closeSolo, request: 'channels.sign.close_solo_sign', forge: solo(Tag.ChannelCloseSoloTx, (n) => ({ poi: rootsOnlyPoi(n.latest.state) })), codes: ['WRONG_STATE_HASH'] },
   { name: 'close_solo_sign whose payload lost its co-signatures (the chain refuses the close)', setup: transferred, call: closeSolo, request: 'channels.sign.close_solo_sign', forge: solo(Tag.ChannelCloseSoloTx, () => ({ signatures: [] })), codes: ['WRONG_PAYLOAD'] },
   { name: "close_solo_sign with an empty payload while round 3 is off-chain (it closes on round 1, whose balances are round 3's, and round 2 slashes it)", setup: balancesRepeat, call: closeSolo, request: 'channels.sign.close_solo_sign', forge: solo(Tag.ChannelCloseSoloTx, () => ({ payload: null })), codes: ['WRONG_PAYLOAD'] },
+  { name: "close_solo_sign with an empty payload after a report that the peer's snapshot of round 3 is on chain (only our own counts)", setup: peerSnapshotReported, call: closeSolo, request: 'channels.sign.close_solo_sign', forge: solo(Tag.ChannelCloseSoloTx, () => ({ payload: null })), codes: ['WRONG_PAYLOAD'] },
   { name: 'close_solo_sign posted by the peer', call: closeSolo, request: 'channels.sign.close_solo_sign', forge: solo(Tag.ChannelCloseSoloTx, (n) => ({ from: peer(n) })), codes: ['WRONG_PARTY'] },
   { name: 'close_solo_sign unrequested while open', setup: transferred, request: 'channels.sign.close_solo_sign', forge: solo(Tag.ChannelCloseSoloTx), codes: ['UNEXPECTED_REQUEST'] },
   // Snapshots.

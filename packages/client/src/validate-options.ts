@@ -60,6 +60,22 @@ function validateCommon(options: CommonOptions): void {
     for (const name of ['baseDelayMs', 'maxDelayMs']) if (retry[name] !== undefined) count(retry, name, 'retry');
     if (retry.retryOn !== undefined) fn(retry, 'retryOn', 'retry');
   }
+  // Merged over their defaults, so a key given as undefined would unset one: every key given must be set.
+  if (o.reconnect !== undefined && o.reconnect !== false) {
+    const reconnect = record(o.reconnect, 'reconnect');
+    for (const name of Object.keys(reconnect)) {
+      if (name === 'attempts') count(reconnect, name, 'reconnect');
+      else if (name === 'baseDelayMs' || name === 'maxDelayMs') duration(reconnect, name, 'reconnect');
+      else throw new InvalidOptionError(path('reconnect', name), 'is not an option of reconnect (attempts, baseDelayMs, maxDelayMs)');
+    }
+  }
+  if (o.keepAlive !== undefined && o.keepAlive !== false) {
+    const keepAlive = record(o.keepAlive, 'keepAlive');
+    for (const name of Object.keys(keepAlive)) {
+      if (name === 'intervalMs' || name === 'timeoutMs') duration(keepAlive, name, 'keepAlive');
+      else throw new InvalidOptionError(path('keepAlive', name), 'is not an option of keepAlive (intervalMs, timeoutMs)');
+    }
+  }
   if (o.signPolicy !== undefined) {
     const policy = record(o.signPolicy, 'signPolicy');
     if (typeof policy.maxFeeFactor !== 'bigint' || policy.maxFeeFactor < 1n) throw new InvalidOptionError('signPolicy.maxFeeFactor', `must be a bigint of at least 1n, got ${show(policy.maxFeeFactor)}`);
