@@ -87,7 +87,8 @@ describe.each(['the peer proposes', 'the client proposes'] as const)('a client k
     const nodeTimeouts = { sign: 1_000, accept: 2_000 };
     // The dead client's own update settles by its deadline, after the node gave up on it.
     const timeouts = { open: 20_000, update: 2_500 };
-    pair = await openPair('current', { initiator: { store, transport, nodeTimeouts, timeouts }, responder: { nodeTimeouts } }, keys);
+    // A dead process does not reconnect: the killed client's automatic reconnect is off.
+    pair = await openPair('current', { initiator: { store, transport, nodeTimeouts, timeouts, reconnect: false }, responder: { nodeTimeouts } }, keys);
     const { initiator: I, responder: R, i, r, node } = pair;
     await I.transfer(i.publicKey, r.publicKey, 10n);
 
