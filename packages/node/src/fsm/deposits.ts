@@ -8,8 +8,7 @@ import type { ClientCall } from './events.js';
 import { signedOp, type ChannelFsm, type SignOp } from './fsm.js';
 import { watchMinDepth } from './min-depth.js';
 import { ErrorCode, handleRecoverableError } from './recovery.js';
-import { fundingTx, metaUpdates } from './txs.js';
-import type { Proposal } from './updates.js';
+import { fundingTx, metaUpdates, type Proposal } from './txs.js';
 
 export type FundingKind = 'deposit' | 'withdraw';
 

@@ -10,9 +10,8 @@ import type { CallResult, FsmEvent, OnChainOptions } from './events.js';
 import { signedOp, type ChannelFsm, type SignOp } from './fsm.js';
 import { fsmContext, judgeChannelTx } from './judge.js';
 import type { RecoverableErrorMsg, SignedTxMsg } from './peer-messages.js';
-import { ErrorCode, fallbackToStableState, handleRecoverableError } from './recovery.js';
+import { ErrorCode, fallbackToStableState, handleRecoverableError, invalidSignature } from './recovery.js';
 import { closeMutualTx, TxBuildError } from './txs.js';
-import { invalidSignature } from './updates.js';
 
 function closeTx(fsm: ChannelFsm, account: Encoded<'ak'>, opts: OnChainOptions): Encoded<'tx'> {
   return closeMutualTx(fsm.txContext(opts, account), fsm.options.initiator, fsm.options.responder, fsm.channel.trees);

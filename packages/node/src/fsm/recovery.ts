@@ -63,6 +63,12 @@ export function handleUpdateConflict(fsm: ChannelFsm, msgType: MsgType): void {
   handleRecoverableError(fsm, { code: ErrorCode.CONFLICT, respond: true, msgType });
 }
 
+/** maybe_check_auth/6: report the failed check, then fail the exchange as a validation error. */
+export function invalidSignature(fsm: ChannelFsm, error: string, msgType: MsgType): void {
+  fsm.report({ kind: 'error', message: error });
+  handleRecoverableError(fsm, { code: ErrorCode.VALIDATION, msgType });
+}
+
 /**
  * Drops the half-signed tx, the pending op and any wait for a tx of it to lock; the trees already
  * hold the last co-signed state.

@@ -9,7 +9,7 @@ import type { ChannelFsm, SignOp } from './fsm.js';
 import { shutdownAckSigned, shutdownSigned } from './mutual-close.js';
 import { createTxSigned, fundingCreatedSigned } from './opening.js';
 import { handleRecoverableError } from './recovery.js';
-import { soloTxSigned } from './solo.js';
+import { soloTxSigned } from './solo-txs.js';
 import { ackSigned, isExchangeTag, proposalSigned, raceWhileSigning } from './updates.js';
 
 export function awaitingSignature(fsm: ChannelFsm, event: FsmEvent): void {

@@ -16,6 +16,13 @@ export class TxBuildError extends Error {
   }
 }
 
+/** What a client's request proposes: the round's tx for its client to sign, its updates, the state they lead to. */
+export interface Proposal {
+  readonly tx: Encoded<'tx'>;
+  readonly updates: readonly OffChainUpdate[];
+  readonly next: OffChainState;
+}
+
 /** An unsigned tx in the signed-tx wrapper the node hands to clients. */
 export function unsigned(tx: UnsignedTx): Encoded<'tx'> {
   return buildTx({ tag: Tag.SignedTx, version: 1, signatures: [], encodedTx: tx });

@@ -13,10 +13,10 @@ import { UPDATE_REQUESTS, type CallError, type CallResult, type ClientCall, type
 import { signedOp, type ChannelFsm, type SignOp } from './fsm.js';
 import { fsmContext, judgeChannelTx } from './judge.js';
 import { isErrorMsg, UPDATE_STARTS, type RecoverableErrorMsg, type SignedTxMsg, type SignedTxMsgType } from './peer-messages.js';
-import { ErrorCode, errorMsgType, fallbackToStableState, handleRecoverableError, handleUpdateConflict } from './recovery.js';
+import { errorMsgType, fallbackToStableState, handleUpdateConflict, invalidSignature } from './recovery.js';
 import type { StateName } from './states.js';
 import { isSoloTag } from './solo-tags.js';
-import { metaUpdates, offChainTx, TxBuildError } from './txs.js';
+import { metaUpdates, offChainTx, TxBuildError, type Proposal } from './txs.js';
 
 /** An exchange by the tag of the proposer's signing request. */
 export type ExchangeTag = 'update' | 'deposit_tx' | 'withdraw_tx';
@@ -42,13 +42,6 @@ const BY_PROPOSAL: ReadonlyMap<string, ExchangeTag> = new Map(Object.entries(EXC
 
 export function isExchangeTag(tag: SignTag): tag is ExchangeTag {
   return tag in EXCHANGES;
-}
-
-/** What a client's request proposes: the round's tx for its client to sign, its updates, the state they lead to. */
-export interface Proposal {
-  readonly tx: Encoded<'tx'>;
-  readonly updates: readonly OffChainUpdate[];
-  readonly next: OffChainState;
 }
 
 /**
@@ -150,12 +143,6 @@ export function ackSigned(fsm: ChannelFsm, op: SignOp, tx: Encoded<'tx'>): void 
   fsm.channel.setSigned(tx, op.next!);
   fsm.op = undefined;
   fsm.next('open');
-}
-
-/** maybe_check_auth/6: report the failed check, then fail the exchange as a validation error. */
-export function invalidSignature(fsm: ChannelFsm, error: string, msgType: SignTag): void {
-  fsm.report({ kind: 'error', message: error });
-  handleRecoverableError(fsm, { code: ErrorCode.VALIDATION, msgType });
 }
 
 /** awaiting_update_ack, dep_half_signed, wdraw_half_signed: the proposer waits for the co-signed tx. */
