@@ -4,6 +4,7 @@
  */
 import { encodeCallStateTree, type Encoded, encodeStateTrees, poiFromState } from '@ch/codec';
 import { abortableTags } from '@ch/rpc';
+import { INBAND_ENVELOPE_BYTES, MAX_INBAND_MSG_BYTES } from '../limits.js';
 import type { CallResult, ClientCall } from './events.js';
 import type { ChannelFsm } from './fsm.js';
 import { handleRecoverableError } from './recovery.js';
@@ -20,6 +21,7 @@ export function handleCall(fsm: ChannelFsm, call: ClientCall, reply: (result: Ca
     case 'abort':
       return abort(fsm, call, reply);
     case 'inband_msg':
+      if (!forwardable(fsm, call.info)) return reply({ ok: false, error: 'invalid_request' });
       if (call.to !== fsm.otherAccount || fsm.peer === undefined) return reply({ ok: false, error: 'unknown_recipient' });
       fsm.send({ type: 'inband_msg', msg: { channelId: fsm.channelId ?? fsm.temporaryChannelId!, from: fsm.myAccount, to: call.to, info: call.info } });
       return reply({ ok: true });
@@ -96,4 +98,14 @@ function assumeMinimumDepth(fsm: ChannelFsm, txHash: Encoded<'th'>, reply: (resu
   fsm.pastAssumptions.add(txHash);
   reply({ ok: true });
   fsm.deliverNext({ kind: 'chain', event: { type: 'minimum_depth_achieved', tag: chainOp.tag, txHash } });
+}
+
+/**
+ * An in-band message goes to the peer's client inside a `channels.message` notification: its info
+ * is at most what the node passes on (aesc_fsm `inband_msg/4`), and once JSON-escaped (a control
+ * character takes six bytes) the notification still fits one frame of the receiving client.
+ */
+function forwardable(fsm: ChannelFsm, info: string): boolean {
+  if (Buffer.byteLength(info) > MAX_INBAND_MSG_BYTES) return false;
+  return Buffer.byteLength(JSON.stringify(info)) + INBAND_ENVELOPE_BYTES <= fsm.maxFrameBytes;
 }

@@ -62,6 +62,8 @@ export type CallError =
   | 'unknown_recipient'
   /** A PoI asked for an account or contract the channel does not hold (`not_found`, data 100). */
   | 'not_found'
+  /** The node's `invalid_request` (-32000): an in-band message too big to pass on. */
+  | 'invalid_request'
   | 'internal';
 
 export type CallResult =

@@ -5,6 +5,7 @@
  * modules; this class holds the data and the machinery they share.
  */
 import { encode, type Encoded, type OffChainState, type OffChainUpdate } from '@ch/codec';
+import { DEFAULT_MAX_FRAME_BYTES } from '../limits.js';
 import type { Profile } from '../profiles.js';
 import type { ChainAccess } from './chain-access.js';
 import { ChannelState } from './channel-state.js';
@@ -59,6 +60,8 @@ export interface FsmDeps {
   readonly client: ClientPort;
   readonly initial: OffChainState;
   readonly handlers: { readonly [S in StateName]: StateHandler };
+  /** The node's frame limit (DEFAULT_MAX_FRAME_BYTES if not given): what it forwards must fit in one frame. */
+  readonly maxFrameBytes?: number;
   /** The state to start in: awaiting_connect / awaiting_open, or a reestablishing state. */
   readonly start?: StateName;
   /** Called once the FSM has terminated, after its client was told. */
@@ -75,6 +78,7 @@ export class ChannelFsm {
   readonly chain: ChainAccess;
   readonly fsmId: Encoded<'ba'> = encode(globalThis.crypto.getRandomValues(new Uint8Array(32)), 'ba');
   readonly channel: ChannelState;
+  readonly maxFrameBytes: number;
 
   /** The channel id once known from the create tx (#data.on_chain_id). */
   channelId: Encoded<'ch'> | undefined;
@@ -122,6 +126,7 @@ export class ChannelFsm {
     this.#onCache = deps.onCache;
     this.#onPeerLost = deps.onPeerLost;
     this.channel = new ChannelState(deps.initial, deps.options.channelReserve);
+    this.maxFrameBytes = deps.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.#state = deps.start ?? (deps.options.role === 'initiator' ? 'awaiting_connect' : 'awaiting_open');
     this.report({ kind: 'info', event: 'fsm_up', fsmId: this.fsmId });
     this.#restartTimer();

@@ -47,6 +47,7 @@ const ERRORS: { readonly [R in ErrorReason]: { code: JsonRpcErrorCode; data?: Da
   not_offchain_tx: { code: JsonRpcErrorCode.ACTION_NOT_ALLOWED, data: DataCode.OFFCHAIN_TX_EXPECTED },
   already_onchain: { code: JsonRpcErrorCode.REJECTED, data: DataCode.TX_ALREADY_ONCHAIN },
   internal: { code: JsonRpcErrorCode.INTERNAL_ERROR },
+  invalid_request: { code: JsonRpcErrorCode.INVALID_REQUEST },
   // The 2019 node named the range; later nodes no longer map this reason (-32603).
   error_code: { code: JsonRpcErrorCode.REJECTED, data: DataCode.INVALID_ERROR_CODE },
   unknown_request: { code: JsonRpcErrorCode.INTERNAL_ERROR },
