@@ -5,6 +5,13 @@
  * instance: another instance, in this process or a live other one, gets a `locked` StoreError. A
  * lock whose pid is dead (the owner was SIGKILLed) is stale and taken over; locks this process
  * holds are removed when it exits.
+ *
+ * Takeover: processes that all see the same dead pid must not all remove the stale lock (one would
+ * remove the lock another just took in its place, and both would hold it). So a stale lock of token
+ * T is removed only by the holder of `<lock>.T.claim`, itself such a lock (taken the same way, so a
+ * claim whose holder died is stale and taken over in turn), and only if the lock still holds T once
+ * the claim is held. T is unique and never comes back: the stale lock is removed once, and who then
+ * links a lock first holds it.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { link, readFile, rm, writeFile } from 'node:fs/promises';
@@ -13,13 +20,18 @@ import type { Role } from '../signer.js';
 import { FILE_MODE, isAlive } from './directory.js';
 import { lockedError, type RecordLock } from './store.js';
 
-/** The lock files this process holds, by path, with their tokens. */
+/** The lock files (and claims) this process holds, by path, with their tokens. */
 const held = new Map<string, string>();
 /** Locks of this process being released, by token: no longer held, their file not yet gone. */
 const releasing = new Map<string, Promise<void>>();
 let exitHook = false;
 
-export async function lockFile(path: string, channelId: Encoded<'ch'>, role: Role): Promise<RecordLock> {
+/** A held lock; `release` may be given work (a flush) to finish before the file goes, in-process waiters wait for both. */
+export interface FileLock extends RecordLock {
+  release(before?: Promise<unknown>): Promise<void>;
+}
+
+export async function lockFile(path: string, channelId: Encoded<'ch'>, role: Role): Promise<FileLock> {
   const token = globalThis.crypto.randomUUID();
   const temp = `${path}.${process.pid}.${token}.tmp`;
   await writeFile(temp, `${process.pid} ${token}\n`, { mode: FILE_MODE, flag: 'wx' });
@@ -30,7 +42,7 @@ export async function lockFile(path: string, channelId: Encoded<'ch'>, role: Rol
         await link(temp, path);
         held.set(path, token);
         hookExit();
-        return { release: () => unlock(path, token) };
+        return { release: (before) => unlock(path, token, before) };
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       }
@@ -38,7 +50,7 @@ export async function lockFile(path: string, channelId: Encoded<'ch'>, role: Rol
       if (owner === undefined) continue;
       const ending = releasing.get(owner.token);
       if (owner.pid === process.pid && ending) {
-        await ending;
+        await ending.catch(() => undefined);
         continue;
       }
       // Ours and held: another instance in this process. Ours and not held: left by an earlier
@@ -46,11 +58,21 @@ export async function lockFile(path: string, channelId: Encoded<'ch'>, role: Rol
       if (owner.pid === process.pid ? [...held.values()].includes(owner.token) : isAlive(owner.pid)) {
         throw lockedError(channelId, role, owner.pid === process.pid ? 'another channel instance in this process' : `process ${owner.pid}`);
       }
-      await rm(path, { force: true });
+      await removeStale(path, owner.token, channelId, role);
     }
     throw lockedError(channelId, role, 'another channel instance that just took it');
   } finally {
     await rm(temp, { force: true });
+  }
+}
+
+/** Removes the lock at `path` if it still holds the stale `token`, under that token's claim (see the module's comment). */
+async function removeStale(path: string, token: string, channelId: Encoded<'ch'>, role: Role): Promise<void> {
+  const claim = await lockFile(`${path}.${token}.claim`, channelId, role);
+  try {
+    if ((await readOwner(path))?.token === token) await rm(path, { force: true });
+  } finally {
+    await claim.release();
   }
 }
 
@@ -66,12 +88,16 @@ async function readOwner(path: string): Promise<{ pid: number; token: string } |
   return { pid: Number(pid), token };
 }
 
-function unlock(path: string, token: string): Promise<void> {
+function unlock(path: string, token: string, before?: Promise<unknown>): Promise<void> {
   if (held.get(path) !== token) return Promise.resolve();
   held.delete(path);
   const removal = (async () => {
-    const owner = await readOwner(path);
-    if (owner?.token === token) await rm(path, { force: true });
+    try {
+      await before;
+    } finally {
+      const owner = await readOwner(path);
+      if (owner?.token === token) await rm(path, { force: true });
+    }
   })().finally(() => releasing.delete(token));
   releasing.set(token, removal);
   return removal;

@@ -8,17 +8,27 @@ import { ChannelError } from '../errors.js';
 import { secretKeySigner } from '../signer.js';
 import { decodeRecord, encodeRecord, FileStore } from './file-store.js';
 import { CHANNEL, sampleRecord as record } from './sample-record.test-helper.js';
-import { MemoryStore, type ChannelRecord, type ChannelStore } from './store.js';
+import { MemoryStore, type ChannelRecord, type ChannelStore, type RecordLock } from './store.js';
 
 describe('FileStore', () => {
   let dir: string;
+  const locks: RecordLock[] = [];
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'ch-client-store-'));
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(async () => {
+    await Promise.all(locks.splice(0).map((l) => l.release()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+  /** A store that holds the lock of CHANNEL's initiator record, as a channel's does. */
+  const locked = async (directory = dir) => {
+    const store = new FileStore(directory);
+    locks.push(await store.lock(CHANNEL, 'initiator'));
+    return store;
+  };
 
   test('a record survives a reload, bigints beyond 64 bits included', async () => {
-    await new FileStore(dir).save(record(2n ** 60n, true));
+    await (await locked()).save(record(2n ** 60n, true));
     const loaded = await new FileStore(dir).load(CHANNEL);
     expect(loaded).toEqual(record(2n ** 60n, true));
   });
@@ -28,9 +38,9 @@ describe('FileStore', () => {
   });
 
   test('saves replace the file atomically and leave no temporary files', async () => {
-    const store = new FileStore(dir);
+    const store = await locked();
     await Promise.all(Array.from({ length: 50 }, (_, n) => store.save(record(BigInt(n)))));
-    expect(readdirSync(dir)).toEqual([`${CHANNEL}.initiator.msgpack`]);
+    expect(readdirSync(dir)).toEqual([`${CHANNEL}.initiator.lock`, `${CHANNEL}.initiator.msgpack`]);
     // Whichever save renamed last, the file is one whole record.
     const loaded = decodeRecord(readFileSync(join(dir, `${CHANNEL}.initiator.msgpack`)), CHANNEL);
     expect(loaded.state.round).toBeLessThan(50n);
@@ -45,9 +55,10 @@ describe('FileStore', () => {
   });
 
   test('the directory is made when missing, again if it is removed between saves', async () => {
-    const store = new FileStore(join(dir, 'a', 'b'));
+    const store = await locked(join(dir, 'a', 'b'));
     await store.save(record(1n));
     rmSync(join(dir, 'a'), { recursive: true });
+    // The lock file went with it, but this instance still holds the record.
     await store.save(record(2n));
     expect((await store.load(CHANNEL))?.state.round).toBe(2n);
   });

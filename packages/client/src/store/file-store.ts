@@ -3,7 +3,8 @@
  * the new record goes to a temporary file in the same directory, is flushed to disk (fsync), then
  * renamed over the old one, and the directory is flushed so the rename itself survives a power
  * cut. A reader therefore sees the old record or the new one, never a torn one. Every save costs
- * two fsyncs and a rename; `LogStore`, Node's default, appends instead. Amounts are `bigint` and
+ * two fsyncs and a rename; `LogStore`, Node's default, appends instead. It writes only records
+ * this instance has locked (`lock`). Amounts are `bigint` and
  * may exceed 64 bits, so they travel as a MessagePack extension holding their decimal digits.
  */
 import { decode, Encoder, ExtensionCodec } from '@msgpack/msgpack';
@@ -13,6 +14,7 @@ import { StoreError, StoreErrorCode } from '../errors.js';
 import type { Role } from '../signer.js';
 import { prepareDirectory, recordBase, replaceFile } from './directory.js';
 import { lockFile } from './file-lock.js';
+import { HeldLocks } from './held-locks.js';
 import { unwrapRecord, wrapRecord } from './record-format.js';
 import { onlyRecord, ROLES, type ChannelRecord, type ChannelStore, type RecordLock } from './store.js';
 
@@ -59,6 +61,7 @@ export function ioError(what: string, e: unknown): StoreError {
 
 export class FileStore implements ChannelStore {
   readonly directory: string;
+  readonly #locks = new HeldLocks();
   /** Whether this store has prepared its directory yet (orphaned temporary files are removed then). */
   #prepared = false;
 
@@ -72,21 +75,23 @@ export class FileStore implements ChannelStore {
     return bytes && decodeRecord(bytes, channelId, role);
   }
 
-  async save(record: ChannelRecord): Promise<void> {
-    try {
-      const file = `${recordBase(this.directory, record.channelId, record.role)}.msgpack`;
-      await this.#prepare();
-      await replaceFile(this.directory, file, encodeRecord(record));
-    } catch (e) {
-      throw ioError(`cannot save the ${record.role}'s record of ${record.channelId}`, e);
-    }
+  save(record: ChannelRecord): Promise<void> {
+    return this.#locks.save(record.channelId, record.role, async () => {
+      try {
+        const file = `${recordBase(this.directory, record.channelId, record.role)}.msgpack`;
+        await this.#prepare();
+        await replaceFile(this.directory, file, encodeRecord(record));
+      } catch (e) {
+        throw ioError(`cannot save the ${record.role}'s record of ${record.channelId}`, e);
+      }
+    });
   }
 
   async lock(channelId: Encoded<'ch'>, role: Role): Promise<RecordLock> {
     try {
       const base = recordBase(this.directory, channelId, role);
       await this.#prepare();
-      return await lockFile(`${base}.lock`, channelId, role);
+      return this.#locks.hold(channelId, role, await lockFile(`${base}.lock`, channelId, role), async () => undefined);
     } catch (e) {
       throw ioError(`cannot lock the ${role}'s record of ${channelId}`, e);
     }

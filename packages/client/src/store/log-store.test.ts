@@ -23,28 +23,40 @@ import { until } from '../test-support/until.js';
 import { encodeRecord, FileStore } from './file-store.js';
 import { LogStore } from './log-store.js';
 import { CHANNEL, INITIATOR, RESPONDER, sampleRecord, sampleState } from './sample-record.test-helper.js';
-import type { ChannelRecord } from './store.js';
+import type { Role } from '../signer.js';
+import type { ChannelRecord, RecordLock } from './store.js';
 
 let dir: string;
+const locks: RecordLock[] = [];
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'ch-log-store-'));
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(async () => {
+  await Promise.all(locks.splice(0).map((l) => l.release()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A store that holds the lock of `roles`' records of CHANNEL (released after the test), as a channel's does. */
+async function locked<S extends LogStore | FileStore>(store: S, roles: readonly Role[] = ['initiator']): Promise<S> {
+  for (const role of roles) locks.push(await store.lock(CHANNEL, role));
+  return store;
+}
 
 const logOf = (role = 'initiator') => join(dir, `${CHANNEL}.${role}.log`);
 
-/** A log entry as LogStore frames it, around any payload. */
-function entry(payload: Uint8Array): Buffer {
-  const header = Buffer.alloc(12);
+/** A log entry as LogStore frames it, around any payload; `durable`: how far the log was flushed when it was written. */
+function entry(payload: Uint8Array, durable = 0): Buffer {
+  const header = Buffer.alloc(16);
   header.writeUInt32BE(payload.length, 0);
   header.writeUInt32BE(~payload.length >>> 0, 4);
-  header.writeUInt32BE(crc32(payload), 8);
+  header.writeUInt32BE(durable, 8);
+  header.writeUInt32BE(crc32(payload, crc32(header.subarray(8, 12))), 12);
   return Buffer.concat([header, payload]);
 }
 
 describe('LogStore', () => {
   test('records are kept per channel and role: both parties share a store', async () => {
-    const store = new LogStore(dir);
+    const store = await locked(new LogStore(dir), ['initiator', 'responder']);
     await store.save(sampleRecord(4n, true, 'initiator'));
     await store.save(sampleRecord(7n, false, 'responder'));
     expect((await new LogStore(dir).load(CHANNEL, 'initiator'))).toEqual(sampleRecord(4n, true, 'initiator'));
@@ -54,34 +66,37 @@ describe('LogStore', () => {
   });
 
   test('the newest complete entry is the record; bigints beyond 64 bits survive', async () => {
-    const store = new LogStore(dir);
+    const store = await locked(new LogStore(dir));
     for (let round = 1n; round <= 30n; round++) await store.save(sampleRecord(2n ** 64n + round, round % 2n === 0n));
     expect(await new LogStore(dir).load(CHANNEL, 'initiator')).toEqual(sampleRecord(2n ** 64n + 30n, true));
     expect(await new LogStore(dir).load(CHANNEL)).toEqual(sampleRecord(2n ** 64n + 30n, true));
   });
 
-  test('a torn tail (cut short, zeros, failing its CRC) is ignored, and cut off at the next save', async () => {
-    const store = new LogStore(dir);
-    await store.save(sampleRecord(5n));
+  test('a torn tail (cut short, zeros, failing its CRC, garbage) is ignored, and cut off at the next save', async () => {
+    await (await locked(new LogStore(dir))).save(sampleRecord(5n));
+    await locks.pop()!.release();
     const whole = entry(encodeRecord(sampleRecord(5n))).length;
     const first = readFileSync(logOf()).subarray(0, whole);
-    const next = entry(encodeRecord(sampleRecord(6n)));
-    const tails = [next.subarray(0, 7), next.subarray(0, 20), next.subarray(0, next.length - 1), Buffer.alloc(300), Buffer.concat([next.subarray(0, -1), Buffer.from([next.at(-1)! ^ 1])])];
-    // At the end of the file, and in the zeros a log is filled with ahead of its writes.
-    for (const after of [Buffer.alloc(0), Buffer.alloc(5000)]) {
+    // Written once the first was flushed, as its writer would.
+    const next = entry(encodeRecord(sampleRecord(6n)), whole);
+    const garbage = Buffer.from(Array.from({ length: 300 }, (_, n) => (n * 37 + 11) & 0xff));
+    const tails = [next.subarray(0, 7), next.subarray(0, 20), next.subarray(0, next.length - 1), Buffer.alloc(300), Buffer.concat([next.subarray(0, -1), Buffer.from([next.at(-1)! ^ 1])]), garbage];
+    // At the end of the file, in the zeros a log is filled with ahead of its writes, and before garbage.
+    for (const after of [Buffer.alloc(0), Buffer.alloc(5000), Buffer.concat([Buffer.alloc(100), garbage])]) {
       for (const tail of tails) {
         writeFileSync(logOf(), Buffer.concat([first, tail, after]));
         expect((await new LogStore(dir).load(CHANNEL, 'initiator'))?.state.round).toBe(5n);
       }
     }
-    await new LogStore(dir).save(sampleRecord(7n));
+    await (await locked(new LogStore(dir))).save(sampleRecord(7n));
     // The torn tail was zeroed; the new entry took its place.
-    expect(readFileSync(logOf()).subarray(whole + next.length).every((b) => b === 0)).toBe(true);
+    const seventh = entry(encodeRecord(sampleRecord(7n)), whole).length;
+    expect(readFileSync(logOf()).subarray(whole + seventh).every((b) => b === 0)).toBe(true);
     expect((await new LogStore(dir).load(CHANNEL, 'initiator'))?.state.round).toBe(7n);
   });
 
   test('a bad entry before the tail is refused, not passed over', async () => {
-    const store = new LogStore(dir);
+    const store = await locked(new LogStore(dir));
     await store.save(sampleRecord(5n));
     await store.save(sampleRecord(6n));
     const bytes = readFileSync(logOf());
@@ -91,7 +106,7 @@ describe('LogStore', () => {
   });
 
   test('the log is compacted once it outgrows compactAt', async () => {
-    const store = new LogStore(dir, { compactAt: 4096 });
+    const store = await locked(new LogStore(dir, { compactAt: 4096 }));
     for (let round = 1n; round <= 200n; round++) {
       await store.save(sampleRecord(round, true));
       await store.save(sampleRecord(round + 1n));
@@ -115,11 +130,14 @@ describe('LogStore', () => {
     chmodSync(inner, 0o755);
     chmodSync(join(inner, `${CHANNEL}.initiator.log`), 0o644);
     const again = new LogStore(inner);
+    locks.push(await again.lock(CHANNEL, 'initiator'));
     await again.save(sampleRecord(2n));
     expect(statSync(inner).mode & 0o777).toBe(0o700);
     expect(statSync(join(inner, `${CHANNEL}.initiator.log`)).mode & 0o777).toBe(0o600);
     // FileStore keeps to the same modes.
-    await new FileStore(join(dir, 'files')).save(sampleRecord(1n));
+    const files = new FileStore(join(dir, 'files'));
+    locks.push(await files.lock(CHANNEL, 'initiator'));
+    await files.save(sampleRecord(1n));
     expect(statSync(join(dir, 'files')).mode & 0o777).toBe(0o700);
     expect(statSync(join(dir, 'files', `${CHANNEL}.initiator.msgpack`)).mode & 0o777).toBe(0o600);
   });

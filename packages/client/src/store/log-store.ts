@@ -1,25 +1,27 @@
 /**
  * Node's default store: an append-only log per channel and role, `<channel id>.<role>.log`, that
  * is durable at about the speed of memory. Each save appends one entry (the whole record); the
- * newest complete entry is the record.
+ * newest complete entry is the record. It writes only records this instance has locked (`lock`).
  *
- * Durability: a save is flushed (`fdatasync`) before it resolves when it holds a state this
- * client's signature completes (a pending state both signed), an on-chain tx, or the log's first
- * record. Two kinds of save resolve once written, unflushed: a confirmation (no pending state, its
- * state at the round of the pending state of the entry before), and an off-chain update of ours that only we
- * signed (our signature does not complete it: the node holds it once the peer co-signs, and gives
- * it back, checked, on reestablishing). Losing them in a power cut leaves the record as it was
- * before them, which the client resumes from like a crash there. The next flushed save covers
- * them; at most `MAX_UNFLUSHED` wait for one, and the lock's release flushes them. (Not flushed in
- * the background: a write to a page under writeback waits for it, so every append would.) So a
- * transfer costs one `fdatasync`, the co-signer's, before its signature goes out.
+ * Durability: every save is flushed (`fdatasync`) before it resolves, but a confirmation: a record
+ * with no pending state, its state at the round of the pending state of the entry before (the
+ * state both signed, which that entry holds already, flushed). Losing a confirmation in a power cut
+ * leaves the record as it was before it, which the client resumes from like a crash there. A save
+ * that holds a pending state precedes our signature on it going out, so it is flushed, whoever
+ * signed it: after a power cut the client must not come back to an older round and sign another
+ * state at the same round while the peer holds our signature on the first. The next flushed save
+ * covers a confirmation, and the lock's release flushes it. (Not flushed in the background: a
+ * write to a page under writeback waits for it, so every append would.)
  *
- * Entry: length (u32, big-endian), its complement, CRC-32 of the payload, payload (the record as
- * FileStore encodes it). A last entry cut short or failing its check, with only zeros
- * after it, is a write torn by a crash, whose save never resolved: it is ignored, and zeroed when
- * the log is next opened for writing.
- * A bad entry before the tail, or a last complete entry that fails the record checks, is a
- * `StoreError` of code `invalid`, never passed over for an older one.
+ * Entry: length (u32, big-endian), its complement, `durable` (u32: how far the log was known
+ * flushed when the entry was written), CRC-32 of `durable` and the payload, payload (the record as
+ * FileStore encodes it). After a power cut, writes not yet flushed may survive in part and in any
+ * order (the page cache is written back as it goes): the log is read up to its first entry that
+ * fails its checks; what follows is a torn tail of saves that were never flushed, ignored, and
+ * zeroed when the log is next opened for writing, unless an entry after it says it was flushed
+ * (`durable` past it): that is corruption, a `StoreError` of code `invalid`, never passed over for
+ * an older entry. So is a log whose first entry fails, or a last complete entry that fails the
+ * record checks.
  *
  * Compaction: once a log outgrows `compactAt` bytes, the next save rewrites it as that one entry
  * (temporary file, fsync, rename, directory fsync, as FileStore saves). A log is kept zero-filled
@@ -29,20 +31,18 @@ import { fdatasyncSync, writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
-import { Tag, type Encoded } from '@ch/codec';
-import { unwrap } from '../checks.js';
+import type { Encoded } from '@ch/codec';
 import { StoreError, StoreErrorCode } from '../errors.js';
 import type { Role } from '../signer.js';
 import { FILE_MODE, prepareDirectory, recordBase, replaceFile } from './directory.js';
 import { decodeRecord, encodeRecord, ioError, readRecordFile } from './file-store.js';
 import { lockFile } from './file-lock.js';
+import { HeldLocks } from './held-locks.js';
 import { onlyRecord, ROLES, type ChannelRecord, type ChannelStore, type RecordLock } from './store.js';
 
-const HEADER = 12;
+const HEADER = 16;
 const DEFAULT_COMPACT_AT = 1 << 20;
 const PREALLOCATE_SLACK = 1 << 16;
-/** Unflushed entries a save may leave before it must flush them (a payer's channel may never co-sign). */
-const MAX_UNFLUSHED = 32;
 
 export interface LogStoreOptions {
   /** Bytes a log may grow to before it is rewritten as its last entry; default 1 MiB. */
@@ -52,12 +52,12 @@ export interface LogStoreOptions {
 /** A log open for appending, with what a save needs to know of it. */
 interface Writer {
   readonly handle: FileHandle;
+  /** Where the complete entries end. */
   size: number;
+  /** How far a completed flush covers the log. */
+  durable: number;
   /** The round of the last entry's pending state: a confirmation of it need not wait for a flush. */
   lastPending: bigint | undefined;
-  /** Entries appended, and how many of them a completed flush covers. */
-  written: number;
-  flushed: number;
 }
 
 export class LogStore implements ChannelStore {
@@ -66,6 +66,7 @@ export class LogStore implements ChannelStore {
   readonly #writers = new Map<string, Promise<Writer>>();
   /** Each record's operations, one after another. */
   readonly #queues = new Map<string, Promise<unknown>>();
+  readonly #locks = new HeldLocks();
   /** Whether this store has prepared its directory yet (orphaned temporary files are removed then). */
   #prepared = false;
   /** A log's zero-filled length: past `compactAt` by room for the save that compacts it. */
@@ -93,29 +94,30 @@ export class LogStore implements ChannelStore {
 
   save(record: ChannelRecord): Promise<void> {
     const { channelId, role } = record;
-    return this.#serially(channelId, role, async () => {
-      try {
-        const payload = encodeRecord(record);
-        const writer = await this.#writer(channelId, role);
-        if (writer.size > this.compactAt) return await this.#compact(writer, channelId, role, payload, record);
-        const entry = frame(payload);
-        const later = mayFlushLater(record, writer);
-        // Into the page cache, microseconds: synchronously, rather than a round trip through the thread pool.
-        writeSync(writer.handle.fd, entry, 0, entry.length, writer.size);
-        writer.size += entry.length;
-        writer.written += 1;
-        writer.lastPending = record.pending?.round;
-        if (!later) await flush(writer);
-      } catch (e) {
-        // The log's end is unknown now: the next save reopens it and cuts a torn tail.
-        this.#drop(channelId, role);
-        throw ioError(`cannot save the ${role}'s record of ${channelId}`, e);
-      }
-    });
+    return this.#locks.save(channelId, role, () =>
+      this.#serially(channelId, role, async () => {
+        try {
+          const payload = encodeRecord(record);
+          const writer = await this.#writer(channelId, role);
+          if (writer.size > this.compactAt) return await this.#compact(writer, channelId, role, payload, record);
+          const entry = frame(payload, writer.durable);
+          // Into the page cache, microseconds: synchronously, rather than a round trip through the thread pool.
+          writeSync(writer.handle.fd, entry, 0, entry.length, writer.size);
+          writer.size += entry.length;
+          const later = record.pending === undefined && record.state.round === writer.lastPending;
+          writer.lastPending = record.pending?.round;
+          if (!later) flush(writer);
+        } catch (e) {
+          // The log's end is unknown now: the next save reopens it and cuts a torn tail.
+          this.#drop(channelId, role);
+          throw ioError(`cannot save the ${role}'s record of ${channelId}`, e);
+        }
+      }),
+    );
   }
 
   async lock(channelId: Encoded<'ch'>, role: Role): Promise<RecordLock> {
-    let lock: RecordLock;
+    let lock: Awaited<ReturnType<typeof lockFile>>;
     try {
       await this.#prepare();
       lock = await lockFile(`${recordBase(this.directory, channelId, role)}.lock`, channelId, role);
@@ -124,12 +126,8 @@ export class LogStore implements ChannelStore {
     }
     // Whoever held the lock before may have written since this store last did: read the log afresh.
     await this.#serially(channelId, role, () => this.#close(channelId, role));
-    return {
-      // The lock is let go at once (another instance may follow right away); the log is flushed and closed meanwhile.
-      release: async () => {
-        await Promise.all([lock.release(), this.#serially(channelId, role, () => this.#close(channelId, role))]);
-      },
-    };
+    // Released, the log is flushed and closed before the lock file goes.
+    return this.#locks.hold(channelId, role, lock, () => this.#serially(channelId, role, () => this.#close(channelId, role)));
   }
 
   async #prepare(): Promise<void> {
@@ -170,7 +168,7 @@ export class LogStore implements ChannelStore {
     const open = await writer?.catch(() => undefined);
     if (open === undefined) return;
     try {
-      if (open.flushed < open.written) await flush(open);
+      if (open.durable < open.size) flush(open);
     } finally {
       await open.handle.close();
     }
@@ -186,7 +184,7 @@ export class LogStore implements ChannelStore {
   /** Rewrites the log as the one entry of `record`, then appends to the new file. */
   async #compact(writer: Writer, channelId: Encoded<'ch'>, role: Role, payload: Uint8Array, record: ChannelRecord): Promise<void> {
     const file = this.#file(channelId, role);
-    const entry = frame(payload);
+    const entry = frame(payload, 0);
     const bytes = new Uint8Array(Math.max(entry.length, this.#preallocate));
     bytes.set(entry);
     await replaceFile(this.directory, file, bytes);
@@ -198,39 +196,46 @@ export class LogStore implements ChannelStore {
   }
 }
 
-function frame(payload: Uint8Array): Uint8Array {
+function frame(payload: Uint8Array, durable: number): Uint8Array {
   const entry = new Uint8Array(HEADER + payload.length);
   const view = new DataView(entry.buffer);
   view.setUint32(0, payload.length);
   view.setUint32(4, ~payload.length >>> 0);
-  view.setUint32(8, crc32(payload));
+  view.setUint32(8, durable);
   entry.set(payload, HEADER);
+  view.setUint32(12, checksum(entry, 0, payload.length));
   return entry;
 }
 
-/** The log's last complete entry's payload and where the complete entries end. */
+/** The CRC-32 of an entry's `durable` field and payload. */
+function checksum(bytes: Uint8Array, at: number, length: number): number {
+  return crc32(bytes.subarray(at + HEADER, at + HEADER + length), crc32(bytes.subarray(at + 8, at + 12)));
+}
+
+/** The payload length of the entry at `at`, if a whole entry that passes its checks starts there. */
+function entryAt(bytes: Uint8Array, view: DataView, at: number): number | undefined {
+  if (bytes.length - at < HEADER) return undefined;
+  const length = view.getUint32(at);
+  if ((~length >>> 0) !== view.getUint32(at + 4) || at + HEADER + length > bytes.length) return undefined;
+  return checksum(bytes, at, length) === view.getUint32(at + 12) ? length : undefined;
+}
+
+/** The log's last entry before its torn tail (see the module's comment), and where the tail starts. */
 function readLog(bytes: Uint8Array, file: string): { last: Uint8Array | undefined; end: number } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let offset = 0;
+  let end = 0;
   let last: Uint8Array | undefined;
-  // A failing entry with nothing but zeros after it is the torn tail: the write a crash cut short.
-  while (bytes.length - offset >= HEADER && !zerosFrom(bytes, offset)) {
-    const length = view.getUint32(offset);
-    if ((~length >>> 0) !== view.getUint32(offset + 4)) {
-      if (zerosFrom(bytes, offset + HEADER)) break;
-      throw new StoreError(StoreErrorCode.INVALID, `the log ${file} is corrupted at byte ${offset}: a bad entry header`);
-    }
-    const end = offset + HEADER + length;
-    if (end > bytes.length) break;
-    const payload = bytes.subarray(offset + HEADER, end);
-    if (crc32(payload) !== view.getUint32(offset + 8)) {
-      if (zerosFrom(bytes, end)) break;
-      throw new StoreError(StoreErrorCode.INVALID, `the log ${file} is corrupted at byte ${offset}: an entry fails its CRC`);
-    }
-    last = payload;
-    offset = end;
+  for (let length = entryAt(bytes, view, 0); length !== undefined; length = entryAt(bytes, view, end)) {
+    last = bytes.subarray(end + HEADER, end + HEADER + length);
+    end += HEADER + length;
   }
-  return { last, end: offset };
+  // Whatever follows was never flushed, unless an entry in it (found wherever it starts) was written after a flush past `end`.
+  for (let at = end + 1; at <= bytes.length - HEADER; at++) {
+    if (view.getUint32(at + 8) > end && entryAt(bytes, view, at) !== undefined) {
+      throw new StoreError(StoreErrorCode.INVALID, `the log ${file} is corrupted at byte ${end}: an entry fails its checks (length, CRC) where a later entry says the log was flushed`);
+    }
+  }
+  return { last, end };
 }
 
 function zerosFrom(bytes: Uint8Array, from: number): boolean {
@@ -238,9 +243,10 @@ function zerosFrom(bytes: Uint8Array, from: number): boolean {
 }
 
 /**
- * Opens `file` for appending (0600). A torn tail is zeroed, and the file is kept zero-filled to
- * `preallocate` bytes: appends then overwrite zeros in place, so their `fdatasync` has no new file
- * size to commit to the file system's journal, which would cost as much again.
+ * Opens `file` for appending (0600) and flushes it: what a writer before left unflushed is then
+ * flushed too. A torn tail is zeroed, and the file is kept zero-filled to `preallocate` bytes:
+ * appends then overwrite zeros in place, so their `fdatasync` has no new file size to commit to
+ * the file system's journal, which would cost as much again.
  */
 async function openWriter(file: string, preallocate: number): Promise<Writer> {
   const handle = await fs.open(file, fs.constants.O_RDWR | fs.constants.O_CREAT, FILE_MODE);
@@ -250,24 +256,13 @@ async function openWriter(file: string, preallocate: number): Promise<Writer> {
     const bytes = await handle.readFile();
     const { end } = readLog(bytes, file);
     const size = Math.max(bytes.length, preallocate);
-    if (size > end && !(size === bytes.length && zerosFrom(bytes, end))) {
-      await handle.write(new Uint8Array(size - end), 0, size - end, end);
-      await handle.sync();
-    }
-    return { handle, size: end, lastPending: undefined, written: end > 0 ? 1 : 0, flushed: end > 0 ? 1 : 0 };
+    if (size > end && !(size === bytes.length && zerosFrom(bytes, end))) await handle.write(new Uint8Array(size - end), 0, size - end, end);
+    await handle.datasync();
+    return { handle, size: end, durable: end, lastPending: undefined };
   } catch (e) {
     await handle.close();
     throw e;
   }
-}
-
-/** Whether `record` may be saved without waiting for its flush (see the module's comment). */
-function mayFlushLater(record: ChannelRecord, writer: Writer): boolean {
-  if (writer.written === 0 || writer.written - writer.flushed >= MAX_UNFLUSHED) return false;
-  // A state at that round is the confirmed one, co-signed: the client adopts no other (by the round, to spare decoding two txs).
-  if (record.pending === undefined) return record.state.round === writer.lastPending;
-  const { signed, inner } = unwrap(record.pending.tx);
-  return inner.tag === Tag.ChannelOffChainTx && (signed?.signatures.length ?? 0) < 2;
 }
 
 /**
@@ -275,8 +270,7 @@ function mayFlushLater(record: ChannelRecord, writer: Writer): boolean {
  * trip through the thread pool (a wake-up of each thread on a busy machine) cost more than the
  * flush itself on this disk. Other work of the process waits for the disk meanwhile.
  */
-async function flush(writer: Writer): Promise<void> {
+function flush(writer: Writer): void {
   fdatasyncSync(writer.handle.fd);
-  writer.flushed = writer.written;
+  writer.durable = writer.size;
 }
-

@@ -1,0 +1,123 @@
+/**
+ * LogStore after a power cut: writes not yet flushed may survive in part and in any order, so a
+ * complete entry may follow a torn one. The log goes back to its last entry before the tear, unless
+ * an entry after it says the log was flushed past it (then it is corruption, `invalid`). And every
+ * save that holds a pending state (our signature goes out after it) is flushed before it resolves.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { encodeRecord } from './file-store.js';
+import { LogStore } from './log-store.js';
+import { CHANNEL, sampleRecord } from './sample-record.test-helper.js';
+import type { ChannelRecord, RecordLock } from './store.js';
+
+let dir: string;
+let lock: RecordLock | undefined;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ch-power-cut-'));
+});
+afterEach(async () => {
+  await lock?.release();
+  lock = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const logOf = () => join(dir, `${CHANNEL}.initiator.log`);
+
+/** A log entry as LogStore frames it: `durable` is how far the log was flushed when it was written. */
+function entry(record: ChannelRecord, durable: number): Buffer {
+  const payload = encodeRecord(record);
+  const header = Buffer.alloc(16);
+  header.writeUInt32BE(payload.length, 0);
+  header.writeUInt32BE(~payload.length >>> 0, 4);
+  header.writeUInt32BE(durable, 8);
+  header.writeUInt32BE(crc32(payload, crc32(header.subarray(8, 12))), 12);
+  return Buffer.concat([header, payload]);
+}
+
+/** The entries of a log as written: where each starts and ends, and how far it says the log was flushed. */
+function entries(bytes: Buffer): { start: number; end: number; durable: number }[] {
+  const out = [];
+  for (let at = 0; at + 16 <= bytes.length && bytes.readUInt32BE(at) !== 0; ) {
+    const end = at + 16 + bytes.readUInt32BE(at);
+    out.push({ start: at, end, durable: bytes.readUInt32BE(at + 8) });
+    at = end;
+  }
+  return out;
+}
+
+const load = () => new LogStore(dir).load(CHANNEL, 'initiator');
+
+describe('after a power cut', () => {
+  const flushed = entry(sampleRecord(5n, true), 0);
+  const end = flushed.length;
+  // Written after `flushed` was, before any flush past it: a confirmation, then the next pending state.
+  const confirmation = entry(sampleRecord(6n), end);
+  const unflushed = entry(sampleRecord(6n, true), end);
+  const garbage = Buffer.from(Array.from({ length: confirmation.length }, (_, n) => (n * 89 + 7) & 0xff));
+
+  test.each([
+    ['cut short', confirmation.subarray(0, 40)],
+    ['garbage, not zeros', garbage],
+    ['a byte of it wrong', Buffer.concat([confirmation.subarray(0, 60), Buffer.from([confirmation[60]! ^ 4]), confirmation.subarray(61)])],
+    ['zeros', Buffer.alloc(confirmation.length)],
+  ])('a torn unflushed entry (%s) followed by a complete unflushed one: back to the last entry before the tear', async (_, torn) => {
+    writeFileSync(logOf(), Buffer.concat([flushed, torn, unflushed, Buffer.alloc(4096)]), { mode: 0o600 });
+    expect(await load()).toEqual(sampleRecord(5n, true));
+    // Opened for writing, the tail is cut: the next entry follows the last good one, and is read back.
+    const store = new LogStore(dir);
+    lock = await store.lock(CHANNEL, 'initiator');
+    await store.save(sampleRecord(6n));
+    expect(await load()).toEqual(sampleRecord(6n));
+    const bytes = readFileSync(logOf());
+    expect(entries(bytes).map((e) => e.start)).toEqual([0, end]);
+    expect(bytes.subarray(entries(bytes)[1]!.end).every((b) => b === 0)).toBe(true);
+  });
+
+  test('a header claiming more than the log holds, with garbage after: torn, not read past', async () => {
+    const overLong = Buffer.alloc(16);
+    overLong.writeUInt32BE(1 << 24, 0);
+    overLong.writeUInt32BE(~(1 << 24) >>> 0, 4);
+    writeFileSync(logOf(), Buffer.concat([flushed, overLong, garbage]), { mode: 0o600 });
+    expect(await load()).toEqual(sampleRecord(5n, true));
+  });
+
+  test.each([
+    ['fails its CRC', (e: Buffer) => Buffer.concat([e.subarray(0, 60), Buffer.from([e[60]! ^ 4]), e.subarray(61)])],
+    ['is cut short', (e: Buffer) => e.subarray(0, 30)],
+    ['has a header claiming more than the log holds', (e: Buffer) => Buffer.concat([Buffer.from([0, 0x10, 0, 0, 0xff, 0xef, 0xff, 0xff]), e.subarray(8)])],
+  ])('an entry that %s, though a later entry says the log was flushed past it: `invalid`, never passed over', async (_, corrupt) => {
+    // The third entry was written once the second was flushed: the second was durable, not torn.
+    const later = entry(sampleRecord(6n, true), end + confirmation.length);
+    writeFileSync(logOf(), Buffer.concat([flushed, corrupt(confirmation), later, Buffer.alloc(4096)]), { mode: 0o600 });
+    await expect(load()).rejects.toMatchObject({ kind: 'store', code: 'invalid', message: expect.stringContaining(`corrupted at byte ${end}`) });
+  });
+
+  test('as LogStore writes it: a confirmation is the only save left unflushed, and losing it goes back to the pending state', async () => {
+    const store = new LogStore(dir);
+    lock = await store.lock(CHANNEL, 'initiator');
+    await store.save(sampleRecord(5n)); // the first
+    await store.save(sampleRecord(5n, true)); // ours, signed alone: our signature goes out next
+    await store.save(sampleRecord(6n)); // its confirmation
+    await store.save(sampleRecord(6n, true)); // ours again
+    await store.save(sampleRecord(7n)); // its confirmation
+    await lock.release();
+    lock = undefined;
+    const bytes = readFileSync(logOf());
+    const [first, pending, confirmed, again, last] = entries(bytes);
+    // Each entry says how far the log was flushed before it: every save but a confirmation was.
+    expect([first, pending, confirmed, again, last].map((e) => e!.durable)).toEqual([0, first!.end, pending!.end, pending!.end, again!.end]);
+
+    // The confirmation torn by the cut, the entry after it complete (it did not flush it): the pending state.
+    const tornConfirmation = Buffer.from(bytes);
+    tornConfirmation.fill(0xa5, confirmed!.start + 20, confirmed!.end);
+    writeFileSync(logOf(), tornConfirmation.subarray(0, again!.end));
+    expect(await load()).toEqual(sampleRecord(5n, true));
+    // The confirmation torn once the next save flushed it: corruption.
+    writeFileSync(logOf(), tornConfirmation);
+    await expect(load()).rejects.toMatchObject({ code: 'invalid' });
+  });
+});
