@@ -14,7 +14,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { Channel } from './channel.js';
 import { secretKeySigner } from './signer.js';
 import { FileStore } from './store/file-store.js';
-import type { ChannelRecord, ChannelStore } from './store/store.js';
+import type { ChannelRecord, ChannelStore, RecordLock } from './store/store.js';
 import { connectWebSocket, type TransportFactory } from './transport.js';
 import { openPair, type Pair } from './test-support/pair.js';
 import { until } from './test-support/until.js';
@@ -36,15 +36,20 @@ function mortal(dir: string, step: Step, round: bigint) {
   const disk = new FileStore(dir);
   let die: (() => void) | undefined;
   let dead = false;
+  let lock: RecordLock | undefined;
   /** The state of `round` was recorded as pending: its signature is the next thing sent. */
   let signing = false;
   const kill = () => {
     dead = true;
     die?.();
+    // A dead process's lock is stale: the restarted client takes it over.
+    void lock?.release();
   };
   const never = new Promise<void>(() => undefined);
   const store: ChannelStore = {
     load: (id) => disk.load(id),
+    // The file store writes only the records it holds the lock of.
+    lock: async (id, role) => (lock = await disk.lock(id, role)),
     async save(record: ChannelRecord) {
       if (dead) return never;
       const pending = record.pending?.round === round;
@@ -73,7 +78,7 @@ function mortal(dir: string, step: Step, round: bigint) {
       close: () => socket.close(),
     };
   };
-  return { store, transport };
+  return { store, transport, dead: () => dead };
 }
 
 describe.each(['the peer proposes', 'the client proposes'] as const)('a client killed mid-round (%s) comes back from its store', (who) => {
@@ -81,7 +86,7 @@ describe.each(['the peer proposes', 'the client proposes'] as const)('a client k
     const dir = mkdtempSync(join(tmpdir(), 'ch-crash-'));
     dirs.push(dir);
     const keys = { i: generateKeyPair(), r: generateKeyPair() };
-    const { store, transport } = mortal(dir, step, 3n);
+    const { store, transport, dead } = mortal(dir, step, 3n);
     // The node gives up on a dead client's signature within a second, so the peer hears of it soon
     // (and a live client under load still signs in time).
     const nodeTimeouts = { sign: 1_000, accept: 2_000 };
@@ -98,6 +103,8 @@ describe.each(['the peer proposes', 'the client proposes'] as const)('a client k
     expect(who === 'the peer proposes' ? [3n, 'ConflictError'] : [3n, 'TimeoutError', 'ChannelError']).toContain(outcome);
 
     const channelId = I.channelId as Encoded<'ch'>;
+    // Restarted once dead: its confirmation may come after the peer's transfer settled.
+    await until(dead, 10_000);
     const back = await Channel.reestablish({ url: node.url, channelId, store: new FileStore(dir), signer: secretKeySigner(i.secretKey), port: 13179, timeouts: { open: 5000 } });
     try {
       // Both sides stand at the same co-signed state: round 3 if our signature got out, else round 2.
