@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decode, Encoder, ExtensionCodec } from '@msgpack/msgpack';
 import { generateKeyPair } from '@ch/codec';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { Channel } from '../channel.js';
@@ -9,6 +10,12 @@ import { secretKeySigner } from '../signer.js';
 import { decodeRecord, encodeRecord, FileStore } from './file-store.js';
 import { CHANNEL, sampleRecord as record } from './sample-record.test-helper.js';
 import { MemoryStore, type ChannelRecord, type ChannelStore, type RecordLock } from './store.js';
+
+/** A record's bytes as FileStore writes them, encoded whole, whatever its shape: to plant corrupted ones. */
+const codec = new ExtensionCodec();
+codec.register({ type: 1, encode: (v: unknown) => (typeof v === 'bigint' ? new TextEncoder().encode(v.toString()) : null), decode: (d: Uint8Array) => BigInt(new TextDecoder().decode(d)) });
+const whole = new Encoder({ extensionCodec: codec, ignoreUndefined: true });
+const encodeWhole = (record: unknown) => whole.encode({ format: 1, record });
 
 describe('FileStore', () => {
   let dir: string;
@@ -50,7 +57,7 @@ describe('FileStore', () => {
     const bytes = encodeRecord(record(5n));
     writeFileSync(join(dir, `${CHANNEL}.initiator.msgpack`), bytes.subarray(0, bytes.length - 9));
     await expect(new FileStore(dir).load(CHANNEL)).rejects.toMatchObject({ kind: 'store', message: expect.stringContaining('do not decode') });
-    writeFileSync(join(dir, `${CHANNEL}.initiator.msgpack`), encodeRecord({ ...record(5n), state: undefined } as never));
+    writeFileSync(join(dir, `${CHANNEL}.initiator.msgpack`), encodeWhole({ ...record(5n), state: undefined }));
     await expect(new FileStore(dir).load(CHANNEL)).rejects.toMatchObject({ kind: 'store' });
   });
 
@@ -112,7 +119,7 @@ describe('a loaded record is checked whole', () => {
 
   /** Writes the corrupted record where FileStore looks for CHANNEL's. */
   function plant(corrupt: Corrupt): FileStore {
-    writeFileSync(join(dir, `${CHANNEL}.initiator.msgpack`), encodeRecord(corrupt(record(5n, true)) as never));
+    writeFileSync(join(dir, `${CHANNEL}.initiator.msgpack`), encodeWhole(corrupt(record(5n, true))));
     return new FileStore(dir);
   }
 
@@ -170,5 +177,36 @@ describe('MemoryStore', () => {
       (loaded.terms as { pushAmount: bigint }).pushAmount = 0n;
     }).toThrow(TypeError);
     expect(await store.load(CHANNEL)).toEqual(record(3n, true));
+  });
+});
+
+describe('the record encoding', () => {
+  test('is byte for byte the whole record encoded, save after save, whatever changes', () => {
+    const base = record(5n, true);
+    const changed: ChannelRecord[] = [
+      base,
+      record(5n),
+      record(6n, true),
+      { ...record(6n, true), fsmId: undefined },
+      { ...record(6n, true), fsmId: 'ba_Zm9yZWlnbiBmc20gaWQgb2YgdGhlIG5vZGU=' as ChannelRecord['fsmId'] },
+      { ...base, networkId: 'other_net' },
+      { ...base, terms: { ...base.terms, pushAmount: 2n ** 80n } },
+      { ...base, role: 'responder' },
+      // The same tx with other balances (a tampered state) is encoded as given, not as cached.
+      { ...base, state: { ...base.state, balances: [[base.state.balances[0]![0], 1n], base.state.balances[1]!] } },
+      base,
+    ];
+    for (const r of changed) expect(Buffer.from(encodeRecord(r))).toEqual(Buffer.from(encodeWhole(r)));
+  });
+
+  test('a record changed in place after its save is encoded as it is now', () => {
+    const r = record(5n, true);
+    const terms = { ...r.terms };
+    const balances = r.state.balances.map(([k, v]) => [k, v]) as [string, bigint][];
+    const mutable = { ...r, terms, state: { ...r.state, balances } };
+    encodeRecord(mutable);
+    terms.pushAmount = 7n;
+    balances[0]![1] = 3n;
+    expect(decode(encodeRecord(mutable), { extensionCodec: codec })).toEqual({ format: 1, record: mutable });
   });
 });

@@ -15,8 +15,9 @@ import type { Role } from '../signer.js';
 import { prepareDirectory, recordBase, replaceFile } from './directory.js';
 import { lockFile } from './file-lock.js';
 import { HeldLocks } from './held-locks.js';
-import { unwrapRecord, wrapRecord } from './record-format.js';
-import { onlyRecord, ROLES, type ChannelRecord, type ChannelStore, type RecordLock } from './store.js';
+import type { ChannelTerms } from '../checks.js';
+import { RECORD_FORMAT, unwrapRecord } from './record-format.js';
+import { onlyRecord, ROLES, type ChannelRecord, type ChannelStore, type RecordLock, type StoredState } from './store.js';
 
 const BIGINT_EXT = 1;
 const text = { encoder: new TextEncoder(), decoder: new TextDecoder() };
@@ -29,8 +30,71 @@ codec.register({
 /** One encoder, its buffer reused: a save is on the path of every signature. */
 const encoder = new Encoder({ extensionCodec: codec, ignoreUndefined: true });
 
+/**
+ * The record's MessagePack bytes, as the encoder makes of `wrapRecord(record)`, its fields in the
+ * order `ChannelRecord` lists them. Put together from parts, since consecutive saves repeat most
+ * of a record: its channel's fields, and its states (a state confirmed is the pending one of the
+ * save before, and the state of the save after).
+ */
 export function encodeRecord(record: ChannelRecord): Uint8Array {
-  return encoder.encode(wrapRecord(record));
+  const parts = [WRAPPER, mapHeader(5 + (record.fsmId === undefined ? 0 : 1) + (record.pending === undefined ? 0 : 1)), channelPart(record), STATE_KEY, statePart(record.state)];
+  if (record.pending !== undefined) parts.push(PENDING_KEY, statePart(record.pending));
+  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.length;
+  }
+  return bytes;
+}
+
+/** `{ format, record: ` — the wrapper's map, up to the record's. */
+const WRAPPER = encoder.encode({ format: RECORD_FORMAT, record: {} }).subarray(0, -1);
+const STATE_KEY = encoder.encode('state');
+const PENDING_KEY = encoder.encode('pending');
+/** Parts encoded lately, each kept for a few saves: channel fields by record, states by tx. */
+const RECENT = 8;
+const channels = new Map<string, { readonly fields: ChannelFields; readonly bytes: Uint8Array }>();
+const states = new Map<string, { readonly state: StoredState; readonly bytes: Uint8Array }>();
+
+type ChannelFields = Pick<ChannelRecord, 'networkId' | 'terms' | 'fsmId'>;
+
+function mapHeader(size: number): Uint8Array {
+  return Uint8Array.of(0x80 | size);
+}
+
+function remember<T>(recent: Map<string, T>, key: string, value: T): T {
+  recent.delete(key);
+  recent.set(key, value);
+  if (recent.size > RECENT) recent.delete(recent.keys().next().value!);
+  return value;
+}
+
+/** The record's fields but its states: the keys and values of channelId, role, networkId, terms, fsmId. */
+function channelPart(record: ChannelRecord): Uint8Array {
+  const { channelId, role, networkId, terms, fsmId } = record;
+  const key = `${channelId}/${role}`;
+  const known = channels.get(key)?.fields;
+  if (known && known.networkId === networkId && known.fsmId === fsmId && sameTerms(known.terms, terms)) return channels.get(key)!.bytes;
+  // The map's entries without its header; what was encoded is copied, so a change to the record after is not missed.
+  const bytes = encoder.encode({ channelId, role, networkId, terms, fsmId }).subarray(1);
+  return remember(channels, key, { fields: { networkId, terms: { ...terms }, fsmId }, bytes }).bytes;
+}
+
+function sameTerms(a: ChannelTerms, b: ChannelTerms): boolean {
+  const keys = Object.keys(a) as (keyof ChannelTerms)[];
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
+function statePart(state: StoredState): Uint8Array {
+  const known = states.get(state.tx);
+  if (known && known.state.round === state.round && sameBalances(known.state.balances, state.balances)) return known.bytes;
+  const copy = { round: state.round, tx: state.tx, balances: state.balances.map(([key, balance]) => [key, balance] as const) };
+  return remember(states, state.tx, { state: copy, bytes: encoder.encode(copy) }).bytes;
+}
+
+function sameBalances(a: StoredState['balances'], b: StoredState['balances']): boolean {
+  return a.length === b.length && a.every(([key, balance], i) => b[i]![0] === key && b[i]![1] === balance);
 }
 
 /** The record of `channelId` (and `role`, if named) in `bytes`, checked (record-format.ts). */
