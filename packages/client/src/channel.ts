@@ -515,7 +515,7 @@ export class Channel {
 
   /** Closes the WebSocket (at once, or as soon as it is connected); the channel stays as it is on chain and in the store. */
   disconnect(): void {
-    // Ending here: another instance of this party may take the record at once.
+    // Ending here: another instance of this party may take the record once the writes under way are done.
     void this.#states.release();
     this.#hangUp = true;
     if (this.#transport) this.#transport.close();
@@ -599,8 +599,12 @@ export class Channel {
         }
         return this.#dispatch({ type: 'stored', seq: effect.seq, failed });
       }
-      case 'drop_pending':
-        return this.#states.dropPending();
+      case 'drop_pending': {
+        const kept = await this.#states.dropPending(effect.sent);
+        if (kept === undefined) return;
+        this.#events.emit('error', new ChannelError(ChannelErrorKind.PROTOCOL, `the node fell back from round ${kept.round}, which both participants signed: it is kept as the latest co-signed state`));
+        return this.#dispatch({ type: 'co_signed', state: kept, fresh: true });
+      }
       case 'found':
         this.#channelId = effect.channelId;
         return;
@@ -738,7 +742,7 @@ export class Channel {
         // the node goes on with the opening, and reports the co-signed create tx when open.
         // Back after a lost socket, the round it left open is settled first (core/step.ts `resume`).
         if (back || (resumed && this.#states.latest)) {
-          await this.#dispatch({ type: 'resumed', current: this.#ops.current });
+          await this.#dispatch({ type: 'resumed', current: this.#ops.current, sameFsm: resumed });
           if (resumed) await this.#syncWithRunningFsm();
         }
         return;
@@ -803,6 +807,8 @@ export class Channel {
   #onClose(code: number, reason: string): void {
     const error = new ChannelError(ChannelErrorKind.DISCONNECTED, `the WebSocket closed (code ${code}${reason ? `: ${reason}` : ''})`);
     this.#transport = undefined;
+    // What waited for a socket being opened was for that socket: its requests fail with the session.
+    this.#outbox.length = 0;
     this.#session.close(error);
     this.#ready.reject(error);
     const lost = this.#reconnects !== undefined && this.#wasOpen && !this.#hangUp;

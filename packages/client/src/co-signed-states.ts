@@ -6,7 +6,7 @@
 import type { Encoded } from '@ch/codec';
 import type { OffChainState as NodeOffChainState } from '@ch/rpc';
 import { sameTransaction, signedBy, type ChannelTerms, type CoSignedState, type Verified } from './checks.js';
-import { ChannelError, ChannelErrorKind } from './errors.js';
+import { ChannelError, ChannelErrorKind, StoreError, StoreErrorCode } from './errors.js';
 import { stateFromTrees } from './node-state.js';
 import type { Role } from './signer.js';
 import { recordOf } from './store/record.js';
@@ -37,8 +37,10 @@ export class CoSignedStates {
   #pending: CoSignedState | undefined;
   /** The record's lock: given when reestablishing, taken at the first save of a channel opened here. */
   #lock: Promise<RecordLock | undefined> | undefined;
-  /** The channel ended: its lock is released, and is not taken again. */
+  /** The channel ended: its lock is released (once the writes before are done), nothing is written after. */
   #ended = false;
+  /** Writes and the release, one after another: the lock is released only after the last write. */
+  #writes: Promise<unknown> = Promise.resolve();
 
   constructor(host: StatesHost, latest?: CoSignedState, pending?: CoSignedState, lock?: RecordLock) {
     this.#host = host;
@@ -64,25 +66,48 @@ export class CoSignedStates {
     return pending && signedBy(pending.tx, networkId, [terms.initiatorId, terms.responderId]) ? pending : this.#latest;
   }
 
-  /** Records the latest state, and `pending` (a state we are about to sign or just signed) if given. */
-  async save(pending?: CoSignedState): Promise<void> {
+  /**
+   * Records the latest state, and `pending` (a state we are about to sign or just signed) if given.
+   * After `release` it writes nothing and rejects with a `StoreError` (`locked`): the record may be
+   * another instance's by then.
+   */
+  save(pending?: CoSignedState): Promise<void> {
     const channelId = this.#host.channelId();
     const state = this.#latest ?? pending;
-    if (channelId !== undefined && state !== undefined) {
-      const { role, networkId, terms } = this.#host;
-      if (this.#lock === undefined && !this.#ended) this.#lock = Promise.resolve(this.#host.store.lock?.(channelId, role));
-      await this.#lock;
-      await this.#host.store.save(recordOf({ channelId, role, networkId, terms, fsmId: this.#host.fsmId(), state, pending }));
+    if (this.#ended) {
+      const error = new StoreError(StoreErrorCode.LOCKED, `the channel ended and released its record${channelId ? ` of ${channelId}` : ''}: round ${(pending ?? state)?.round ?? 0n} is not written`);
+      return Promise.reject(error);
     }
-    this.#pending = pending;
+    if (channelId === undefined || state === undefined) {
+      this.#pending = pending;
+      return Promise.resolve();
+    }
+    const { role, networkId, terms } = this.#host;
+    this.#lock ??= Promise.resolve(this.#host.store.lock?.(channelId, role));
+    const lock = this.#lock;
+    const record = recordOf({ channelId, role, networkId, terms, fsmId: this.#host.fsmId(), state, pending });
+    const write = this.#writes.then(async () => {
+      await lock;
+      await this.#host.store.save(record);
+      this.#pending = pending;
+    });
+    this.#writes = write.catch(() => undefined);
+    return write;
   }
 
-  /** The channel ended (disconnected, left, closed): another instance may take the record now. */
-  async release(): Promise<void> {
+  /**
+   * The channel ended (disconnected, left, closed): once the writes under way are done, another
+   * instance may take the record.
+   */
+  release(): Promise<void> {
     this.#ended = true;
-    const lock = await this.#lock?.catch(() => undefined);
+    const lock = this.#lock;
     this.#lock = undefined;
-    await lock?.release();
+    const released = this.#writes.then(async () => {
+      await (await lock?.catch(() => undefined))?.release();
+    });
+    this.#writes = released.catch(() => undefined);
+    return released;
   }
 
   /** Saves where a failure only needs reporting: no signature waits on it. */
@@ -94,9 +119,21 @@ export class CoSignedStates {
     }
   }
 
-  /** The node fell back: what we signed in the round is not a state to resume from. */
-  async dropPending(): Promise<void> {
-    if (this.#pending !== undefined) await this.saveOrReport(undefined);
+  /**
+   * The node fell back from the pending state. One signed by us alone is not a state to resume
+   * from: it is dropped. One both signed, our signature out (`sent`), is never forgotten, since
+   * the peer may take it on chain: it becomes the latest, the state we reestablish from and defend
+   * with, and is returned (the node's fallback contradicts it).
+   */
+  async dropPending(sent: boolean): Promise<CoSignedState | undefined> {
+    const pending = this.#pending;
+    if (pending === undefined) return undefined;
+    const { networkId, terms } = this.#host;
+    const latest = this.#latest;
+    const keep = sent && (latest === undefined || pending.round > latest.round) && signedBy(pending.tx, networkId, [terms.initiatorId, terms.responderId]);
+    if (keep) this.#latest = pending;
+    await this.saveOrReport(undefined);
+    return keep ? pending : undefined;
   }
 
   /**

@@ -6,7 +6,7 @@
 import type { Completion, SignRequestMethod } from '@ch/rpc';
 import type { Encoded } from '@ch/codec';
 import { sameTransaction, type Expectation } from './checks.js';
-import { TimeoutError, type ChannelError } from './errors.js';
+import { ChannelError, ChannelErrorKind, TimeoutError } from './errors.js';
 
 export type OperationPhase = 'queued' | 'requested' | 'signed' | 'settled';
 
@@ -34,7 +34,15 @@ export interface Operation extends OperationSpec {
   phase: OperationPhase;
   /** Sequence number of the node's "ok" to the starting request, once received. */
   okSeq?: number;
+  /** Times it was started and went down with the socket, never signed. */
+  requeues?: number;
 }
+
+/**
+ * Starts of one operation that a lost socket may undo before it fails: a node that drops every
+ * socket once the operation is asked would otherwise have it started again without end.
+ */
+export const REQUEUE_LIMIT = 3;
 
 interface Entry {
   readonly op: Operation;
@@ -85,11 +93,20 @@ export class OperationQueue {
     return op;
   }
 
-  /** `op`, started but never signed, goes back to the head of the queue (its deadline still runs from the call). */
+  /**
+   * `op`, started but never signed, goes back to the head of the queue (its deadline still runs
+   * from the call); after `REQUEUE_LIMIT` times it fails instead.
+   */
   requeue(op: Operation): void {
     if (this.#current !== op || !this.#entries.has(op)) return;
+    const requeues = (op.requeues ?? 0) + 1;
+    if (requeues > REQUEUE_LIMIT) {
+      const error = new ChannelError(ChannelErrorKind.DISCONNECTED, `${op.label}: the connection was lost each of the ${REQUEUE_LIMIT + 1} times it was started; it was never signed`);
+      return this.settle(op, { error });
+    }
     this.#current = undefined;
     op.phase = 'queued';
+    op.requeues = requeues;
     delete op.okSeq;
     this.#waiting.unshift(op);
   }

@@ -79,7 +79,10 @@ export class Reconnects {
     }
   }
 
-  /** The channel is open again: how many attempts it took (0 if none were made); the next loss counts afresh. */
+  /**
+   * The channel is open again, the node's state checked (core/state.ts `unchecked`): how many
+   * attempts it took (0 if none were made); the next loss counts afresh.
+   */
   done(): number {
     clearTimeout(this.#watch);
     const attempts = this.#attempts;

@@ -36,6 +36,11 @@ export interface Session {
   readonly canSlash: boolean;
   /** The round of the latest snapshot the node reported included; an empty payload closes on it. */
   readonly onChainRound: bigint | undefined;
+  /**
+   * Back on a new socket, the node's co-signed state is not checked yet (its report, or the sync
+   * with an FSM that kept running): not open for operations, and the reconnect not yet a success.
+   */
+  readonly unchecked: boolean;
 }
 
 /** A round we signed: the state it becomes carries our signature. */
@@ -54,8 +59,11 @@ export type CoreState =
   | { readonly kind: 'declined'; readonly session: Session; readonly round: SigningRound }
   /** Signed; the state the signature completes is being recorded before the signature goes out. */
   | { readonly kind: 'storing'; readonly session: Session; readonly round: SignedRound }
-  /** Our signature is sent; the node's report (co-signed state, tx on chain) ends the round. */
-  | { readonly kind: 'awaiting_ack'; readonly session: Session; readonly round: SignedRound }
+  /**
+   * Our signature is sent; the node's report (co-signed state, tx on chain) ends the round.
+   * `orphaned`: back on a new FSM, which never asked for it: the state the node reports settles it.
+   */
+  | { readonly kind: 'awaiting_ack'; readonly session: Session; readonly round: SignedRound; readonly orphaned?: true }
   /**
    * The socket closed unasked while the channel was open; a new one is being opened from the
    * store. `interrupted` is the round the lost socket left open: whether our signature went out
@@ -68,7 +76,7 @@ export type CoreState =
 export type RoundState = Extract<CoreState, { round: unknown }>;
 
 export function initialState(base: 'awaiting_open' | 'reestablishing', latest: bigint | undefined): CoreState {
-  return { kind: 'connecting', session: { base, latest, unseenRound: false, echo: false, canSlash: false, onChainRound: undefined } };
+  return { kind: 'connecting', session: { base, latest, unseenRound: false, echo: false, canSlash: false, onChainRound: undefined, unchecked: false } };
 }
 
 export function sessionOf(state: CoreState): Session | undefined {
@@ -101,7 +109,9 @@ export function statusOf(state: CoreState): ChannelStatus {
 
 /** Open for operations: the node takes a new request. */
 export function isReady(state: CoreState): boolean {
-  return state.kind === 'idle' && (state.session.base === 'open' || state.session.base === 'closing') && state.session.latest !== undefined;
+  if (state.kind !== 'idle') return false;
+  const { base, latest, unchecked } = state.session;
+  return (base === 'open' || base === 'closing') && latest !== undefined && !unchecked;
 }
 
 /**

@@ -233,7 +233,7 @@ describe('rounds no operation of ours asked for', () => {
 describe('reestablishing', () => {
   test('back with a running FSM: a conflict of the round it never showed us ends the update it dropped', () => {
     const op = operation({}, 7);
-    const back = run(initialState('reestablishing', 1n), { type: 'connected' }, { type: 'resumed', current: undefined }, { type: 'synced' });
+    const back = run(initialState('reestablishing', 1n), { type: 'connected' }, { type: 'resumed', current: undefined, sameFsm: true }, { type: 'synced' });
     expect(types(back.effects)).toEqual(['ready']);
     const { effects } = run(back.state, { type: 'conflict', seq: 9, conflict: conflictAt(1n), current: op });
     expect(effects.filter((e) => e.type === 'settle').map((e) => e.type === 'settle' && e.op)).toEqual([op]);
@@ -258,7 +258,7 @@ describe('reconnecting after a lost socket', () => {
     const op = operation({}, 7);
     const away = run(open(), ownUpdate(op), signed(), { type: 'stored', seq: 10, failed: false }, lost);
     expect([statusOf(away.state), types(away.effects).slice(-1)]).toEqual(['reconnecting', ['reconnect']]);
-    const back = run(away.state, { type: 'connected' }, { type: 'resumed', current: op });
+    const back = run(away.state, { type: 'connected' }, { type: 'resumed', current: op, sameFsm: true });
     expect(back.effects).toEqual([{ type: 'reply', method: 'channels.sign.update', reply: { signed_tx: tx('r2') } }]);
     const done = run(back.state, { type: 'co_signed', state: coSigned(2n), fresh: true }, { type: 'synced' });
     expect(types(done.effects)).toEqual(['abort_signer', 'emit_state', 'settle', 'ready']);
@@ -268,10 +268,10 @@ describe('reconnecting after a lost socket', () => {
     const op = operation({}, 7);
     const away = run(open(), ownUpdate(op), lost);
     expect(types(away.effects)).toEqual(['ask_signer', 'abort_signer', 'reconnect']);
-    const back = run(away.state, signed(), { type: 'resumed', current: op });
+    const back = run(away.state, signed(), { type: 'resumed', current: op, sameFsm: true });
     expect(back.effects).toEqual([
       { type: 'reply', method: 'channels.sign.update', reply: { error: AbortCode.UNEXPECTED_REQUEST } },
-      { type: 'drop_pending' },
+      { type: 'drop_pending', sent: false },
       { type: 'requeue', op },
     ]);
     expect(types(run(back.state, { type: 'synced' }).effects)).toEqual(['ready']);
@@ -279,7 +279,7 @@ describe('reconnecting after a lost socket', () => {
 
   test('synced after the resend: the node holding our proposal half-signed waits on; one holding neither ended the round, and nothing was applied', () => {
     const op = operation({}, 7);
-    const back = run(open(), ownUpdate(op), signed(), { type: 'stored', seq: 10, failed: false }, lost, { type: 'resumed', current: op }).state;
+    const back = run(open(), ownUpdate(op), signed(), { type: 'stored', seq: 10, failed: false }, lost, { type: 'resumed', current: op, sameFsm: true }).state;
     const waiting = run(back, { type: 'co_signed', state: coSigned(1n), fresh: false }, { type: 'synced', halfSigned: tx('r2') });
     expect([statusOf(waiting.state), types(waiting.effects)]).toEqual(['awaiting_ack', []]);
     const ended = run(back, { type: 'co_signed', state: coSigned(1n), fresh: false }, { type: 'synced' });
@@ -296,6 +296,29 @@ describe('reconnecting after a lost socket', () => {
       const ended = run(quiet.state, { type, error: new ConflictError(1n, 1, 'x') });
       expect([statusOf(ended.state), types(ended.effects)]).toEqual(['disconnected', ['fail_all', 'ended']]);
     }
+  });
+
+  test('back on a new FSM: our signature is not sent again; not open until its state is checked; a state without our round ends the round', () => {
+    const op = operation({}, 7);
+    const away = run(open(), ownUpdate(op), signed(), { type: 'stored', seq: 10, failed: false }, lost).state;
+    const back = run(away, { type: 'resumed', current: op, sameFsm: false }, { type: 'info', event: 'open' });
+    expect([statusOf(back.state), back.effects]).toEqual(['awaiting_ack', []]);
+    const ended = run(back.state, { type: 'co_signed', state: coSigned(1n), fresh: false });
+    expect([types(ended.effects), isReady(ended.state)]).toEqual([['drop_pending', 'settle', 'ready'], true]);
+    expect(ended.effects[0]).toEqual({ type: 'drop_pending', sent: true });
+  });
+
+  test('back on a new FSM with no signature out: nothing is refused to it, and the channel opens only once a state is checked', () => {
+    const op = operation({}, 7);
+    const back = run(open(), ownUpdate(op), lost, { type: 'resumed', current: op, sameFsm: false }, { type: 'info', event: 'open' });
+    expect(back.effects.slice(-2)).toEqual([{ type: 'drop_pending', sent: false }, { type: 'requeue', op }]);
+    expect(isReady(back.state)).toBe(false);
+    expect(types(run(back.state, { type: 'co_signed', state: coSigned(1n), fresh: false }).effects)).toEqual(['drop_pending', 'ready']);
+  });
+
+  test('a conflict ends a round whose signature went out without keeping its state: a node that took it reports the state', () => {
+    const away = run(open(), peerUpdate(), signed(), { type: 'stored', seq: 10, failed: false }, { type: 'conflict', seq: 12, conflict: conflictAt(1n), current: undefined });
+    expect(away.effects).toContainEqual({ type: 'drop_pending', sent: false });
   });
 
   test('a channel that left, or never opened, is not reconnected', () => {

@@ -47,8 +47,8 @@ export type CoreEvent =
   /** A co-signed state the node reported, verified and adopted; `fresh` when newer than the latest. */
   | { readonly type: 'co_signed'; readonly state: CoSignedState; readonly fresh: boolean }
   | { readonly type: 'info'; readonly event: 'open' | 'closing' | 'closed_confirmed' | 'died' }
-  /** Back with the FSM that kept running (or, reconnecting, with a new one); `current` is the operation of ours that was started. */
-  | { readonly type: 'resumed'; readonly current: Operation | undefined }
+  /** Back with the FSM that kept running (`sameFsm`) or, reconnecting, with a new one; `current` is the operation of ours that was started. */
+  | { readonly type: 'resumed'; readonly current: Operation | undefined; readonly sameFsm: boolean }
   /** …and its co-signed state taken: the channel is open at it. `halfSigned`: the proposal of ours the node holds signed by us alone, if any. */
   | { readonly type: 'synced'; readonly halfSigned?: Encoded<'tx'> }
   /** `snapshotRound`: the round the tx, an included snapshot, put on chain. */
@@ -73,8 +73,13 @@ export type Effect =
   | { readonly type: 'reply'; readonly method: SignRequestMethod; readonly reply: SignReply }
   /** Record `state` as pending; the shell answers with `stored`. */
   | { readonly type: 'save'; readonly seq: number; readonly state: CoSignedState }
-  /** The node fell back: what we signed in the round is no state to resume from. */
-  | { readonly type: 'drop_pending' }
+  /**
+   * The node fell back: what we signed in the round is no state to resume from, unless both
+   * signed it and (`sent`) our signature went out to a node that never ended the round before it
+   * could arrive: the peer may hold that state, so it is kept as the latest (co-signed-states.ts
+   * `dropPending`).
+   */
+  | { readonly type: 'drop_pending'; readonly sent: boolean }
   | { readonly type: 'found'; readonly channelId: Encoded<'ch'> }
   | { readonly type: 'signed'; readonly op: Operation }
   /** `op` signed `tx` and now waits for it on chain without holding up the next operation. */
@@ -138,7 +143,7 @@ function move(state: CoreState, event: CoreEvent): Step {
     case 'resumed':
       return [withSession(state, { ...session, unseenRound: true }), []];
     case 'synced': {
-      const synced: Session = { ...session, base: session.base === 'closing' || session.base === 'left' ? session.base : 'open' };
+      const synced: Session = { ...session, base: session.base === 'closing' || session.base === 'left' ? session.base : 'open', unchecked: false };
       return state.kind === 'awaiting_ack' && endedAway(state.round, event.halfSigned) ? failAway(synced, state.round) : [withSession(state, synced), []];
     }
     case 'on_chain': {
@@ -173,7 +178,7 @@ function reconnecting(state: Extract<CoreState, { kind: 'reconnecting' }>, event
     case 'socket_lost':
       return [state, [{ type: 'reconnect', error: event.error }]];
     case 'resumed':
-      return resume(state, event.current);
+      return resume(state, event.current, event.sameFsm);
     case 'start_failed':
       // Its request went down with the socket: `resume` decides what becomes of it.
       return event.error.kind === ChannelErrorKind.DISCONNECTED ? [state, []] : [state, [{ type: 'settle', op: event.op, outcome: { error: event.error } }]];
@@ -190,28 +195,35 @@ function reconnecting(state: Extract<CoreState, { kind: 'reconnecting' }>, event
 
 /**
  * Back on a new socket, the interrupted round is settled with the node before its state is
- * synced:
- * - our signature went out (`awaiting_ack`): it is sent again; the node takes it if it still
- *   waits for it, and otherwise has the state it completed (the sync adopts it) or ends the
- *   round with its conflict, which settles the operation as ever;
- * - it did not: the node may wait for it, or for an answer to a request the lost socket never
- *   delivered (our started operation's, or the peer's update): each is refused, so the node falls
- *   back to the last co-signed round, and our operation, never signed, starts again once open.
+ * checked (until then the channel is not open for operations):
+ * - our signature went out (`awaiting_ack`): to the FSM that kept running it is sent again; the
+ *   node takes it if it still waits for it, and otherwise has the state it completed (the sync
+ *   adopts it) or ends the round with its conflict, which settles the operation as ever. A new
+ *   FSM never asked for it: the state it reports settles the round (`orphanedEnd`);
+ * - it did not: the FSM that kept running may wait for it, or for an answer to a request the
+ *   lost socket never delivered (our started operation's, or the peer's update): each is refused,
+ *   so the node falls back to the last co-signed round, and our operation, never signed, starts
+ *   again once open. A new FSM has no round open, and is asked nothing.
  */
-function resume(state: Extract<CoreState, { kind: 'reconnecting' }>, current: Operation | undefined): Step {
+function resume(state: Extract<CoreState, { kind: 'reconnecting' }>, current: Operation | undefined, sameFsm: boolean): Step {
   const { session, interrupted } = state;
   const base = session.base === 'closing' ? 'closing' : 'reestablishing';
+  const back: Session = { ...session, base, unseenRound: false, echo: false, unchecked: true };
   if (interrupted?.kind === 'awaiting_ack') {
     const { round } = interrupted;
-    return [{ kind: 'awaiting_ack', session: { ...session, base, unseenRound: false, echo: false }, round }, [{ type: 'reply', method: round.method, reply: { signed_tx: round.verified.tx } }]];
+    if (!sameFsm) return [{ kind: 'awaiting_ack', session: back, round, orphaned: true }, []];
+    return [{ kind: 'awaiting_ack', session: back, round }, [{ type: 'reply', method: round.method, reply: { signed_tx: round.verified.tx } }]];
   }
   const started = current?.phase === 'requested' ? current : undefined;
-  const methods = new Set<SignRequestMethod>([interrupted?.round.method ?? 'channels.sign.update_ack', ...(started ? [started.signMethod] : [])]);
-  const effects: Effect[] = [...methods].map((method) => ({ type: 'reply', method, reply: { error: AbortCode.UNEXPECTED_REQUEST } }) as const);
-  if (interrupted) effects.push({ type: 'drop_pending' });
+  const effects: Effect[] = [];
+  if (sameFsm) {
+    const methods = new Set<SignRequestMethod>([interrupted?.round.method ?? 'channels.sign.update_ack', ...(started ? [started.signMethod] : [])]);
+    effects.push(...[...methods].map((method) => ({ type: 'reply', method, reply: { error: AbortCode.UNEXPECTED_REQUEST } }) as const));
+  }
+  if (interrupted) effects.push({ type: 'drop_pending', sent: false });
   if (started) effects.push({ type: 'requeue', op: started });
   // A refusal's echo (a conflict) finds the operation queued again, not started: it ends nothing.
-  return [idle({ ...session, base, unseenRound: true, echo: false }), effects];
+  return [idle({ ...back, unseenRound: sameFsm }), effects];
 }
 
 /**
@@ -226,11 +238,20 @@ function endedAway(round: SignedRound, halfSigned: Encoded<'tx'> | undefined): b
 }
 
 /** Nothing of the round was applied: its operation fails, typed, for its caller to try again. */
-function failAway(session: Session, round: SignedRound): Step {
-  const error = new ChannelError(ChannelErrorKind.DISCONNECTED, 'the node ended the round while the connection was lost; nothing of it was applied');
-  const effects: Effect[] = [{ type: 'drop_pending' }];
+function failAway(session: Session, round: SignedRound, why = 'the node ended the round while the connection was lost; nothing of it was applied'): Step {
+  const error = new ChannelError(ChannelErrorKind.DISCONNECTED, why);
+  const effects: Effect[] = [{ type: 'drop_pending', sent: true }];
   if (round.op) effects.push({ type: 'settle', op: round.op, outcome: { error } });
   return [idle(session), effects];
+}
+
+/**
+ * A new FSM reported a state that is not the round's: the round died with the old FSM. An
+ * off-chain round left nothing applied; a tx for the chain may have been posted before it died.
+ */
+function orphanedEnd(session: Session, round: SignedRound): Step {
+  const offChain = round.method === 'channels.sign.update' || round.method === 'channels.sign.update_ack';
+  return failAway(session, round, offChain ? undefined : "the node's channel process was replaced while the connection was lost; whether the signed tx reached the chain, the chain tells");
 }
 
 function signRequest(state: Exclude<CoreState, { kind: 'terminal' }>, event: Extract<CoreEvent, { type: 'sign_request' }>): Step {
@@ -330,20 +351,32 @@ function conflict(state: Exclude<CoreState, { kind: 'terminal' }>, event: Extrac
   if (session.latest !== undefined && data.round !== session.latest) {
     effects.push({ type: 'emit_error', error: new ChannelError(ChannelErrorKind.PROTOCOL, `the node fell back to round ${data.round}, but the last co-signed round here is ${session.latest}`) });
   }
-  if (round) effects.push({ type: 'abort_signer', seq: round.seq }, { type: 'drop_pending' });
+  // A node that took our signature reports the co-signed state, not a conflict: one that arrived
+  // after the node ended the round (an honest race does it) reached no one.
+  if (round) effects.push({ type: 'abort_signer', seq: round.seq }, { type: 'drop_pending', sent: false });
   for (const op of victims) effects.push({ type: 'settle', op, outcome: { error: new ConflictError(data.round, data.error_code, data.error_msg) } });
   return [{ kind: state.kind === 'connecting' ? 'connecting' : 'idle', session: after }, effects];
 }
 
 function coSigned(state: Exclude<CoreState, { kind: 'terminal' }>, adopted: CoSignedState, fresh: boolean): Step {
   const round = roundOf(state);
-  if (!fresh) {
-    // Reestablished at our last confirmed state: what we signed after it never went through.
-    return [state, round ? [] : [{ type: 'drop_pending' }]];
+  // The node's state is known and checked: back on a new socket, the channel may open.
+  const checked: Session = { ...state.session, unchecked: false };
+  const orphaned = state.kind === 'awaiting_ack' && state.orphaned === true;
+  if (!fresh && !orphaned) {
+    // Reestablished at our last confirmed state: what we signed after it never went through. The
+    // record cannot tell whether our signature left: it is written before it does, and a crash in
+    // between (what the record is for) leaves exactly this.
+    return [withSession(state, checked), round ? [] : [{ type: 'drop_pending', sent: false }]];
   }
-  const session: Session = { ...state.session, latest: adopted.round };
-  const ours = round?.next !== undefined && sameTransaction(round.next.tx, adopted.tx);
-  const effects: Effect[] = [{ type: 'emit_state', state: adopted, own: ours && round?.peer === false }];
+  // A state the node already held before (not fresh) is never the round's.
+  const ours = fresh && round?.next !== undefined && sameTransaction(round.next.tx, adopted.tx);
+  const session: Session = fresh ? { ...checked, latest: adopted.round } : checked;
+  const effects: Effect[] = fresh ? [{ type: 'emit_state', state: adopted, own: ours && round?.peer === false }] : [];
+  if (orphaned && !ours) {
+    const [next, more] = orphanedEnd(session, state.round);
+    return [next, [...effects, ...more]];
+  }
   if (!ours || !round) return [withSession(state, session), effects];
   effects.unshift({ type: 'abort_signer', seq: round.seq });
   if (round.op?.completion.kind === 'round') effects.push({ type: 'settle', op: round.op, outcome: { value: adopted.round } });
