@@ -7,9 +7,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { encodeRecord } from './file-store.js';
+import { logEntry } from './log-entry.test-helper.js';
 import { LogStore } from './log-store.js';
 import { CHANNEL, sampleRecord } from './sample-record.test-helper.js';
 import type { ChannelRecord, RecordLock } from './store.js';
@@ -27,16 +27,8 @@ afterEach(async () => {
 
 const logOf = () => join(dir, `${CHANNEL}.initiator.log`);
 
-/** A log entry as LogStore frames it: `durable` is how far the log was flushed when it was written. */
-function entry(record: ChannelRecord, durable: number): Buffer {
-  const payload = encodeRecord(record);
-  const header = Buffer.alloc(16);
-  header.writeUInt32BE(payload.length, 0);
-  header.writeUInt32BE(~payload.length >>> 0, 4);
-  header.writeUInt32BE(durable, 8);
-  header.writeUInt32BE(crc32(payload, crc32(header.subarray(8, 12))), 12);
-  return Buffer.concat([header, payload]);
-}
+/** The entry of `record` as LogStore frames it: `durable` is how far the log was flushed when it was written. */
+const entry = (record: ChannelRecord, durable: number) => logEntry(encodeRecord(record), durable);
 
 /** The entries of a log as written: where each starts and ends, and how far it says the log was flushed. */
 function entries(bytes: Buffer): { start: number; end: number; durable: number }[] {

@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { crc32 } from 'node:zlib';
 import { encode as msgpack } from '@msgpack/msgpack';
 import { generateKeyPair, keyPairFromSecret } from '@ch/codec';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -21,6 +20,7 @@ import { StoreError } from '../errors.js';
 import { secretKeySigner } from '../signer.js';
 import { until } from '../test-support/until.js';
 import { encodeRecord, FileStore } from './file-store.js';
+import { logEntry as entry } from './log-entry.test-helper.js';
 import { LogStore } from './log-store.js';
 import { CHANNEL, INITIATOR, RESPONDER, sampleRecord, sampleState } from './sample-record.test-helper.js';
 import type { Role } from '../signer.js';
@@ -43,16 +43,6 @@ async function locked<S extends LogStore | FileStore>(store: S, roles: readonly 
 }
 
 const logOf = (role = 'initiator') => join(dir, `${CHANNEL}.${role}.log`);
-
-/** A log entry as LogStore frames it, around any payload; `durable`: how far the log was flushed when it was written. */
-function entry(payload: Uint8Array, durable = 0): Buffer {
-  const header = Buffer.alloc(16);
-  header.writeUInt32BE(payload.length, 0);
-  header.writeUInt32BE(~payload.length >>> 0, 4);
-  header.writeUInt32BE(durable, 8);
-  header.writeUInt32BE(crc32(payload, crc32(header.subarray(8, 12))), 12);
-  return Buffer.concat([header, payload]);
-}
 
 describe('LogStore', () => {
   test('records are kept per channel and role: both parties share a store', async () => {
