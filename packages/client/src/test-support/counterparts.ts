@@ -28,6 +28,8 @@ export interface Counterpart {
   nextNonce(account: Encoded<'ak'>): Promise<bigint>;
   /** Returns once `blocks` more key blocks are on the chain. */
   waitBlocks(blocks: number): Promise<void>;
+  /** Posts a signed tx to the chain, as a party acting outside the channel would. */
+  postTx(tx: Encoded<'tx'>): Promise<void>;
 }
 
 const ACCOUNTS = 8;
@@ -53,6 +55,7 @@ export function describeOnBothNodes(name: string, body: (counterpart: () => Coun
         waitBlocks: async (blocks) => {
           for (let n = 0; n < blocks; n++) node.chain.mine();
         },
+        postTx: async (tx) => void node.chain.submit(tx),
       };
     });
     afterAll(() => stop?.());
@@ -72,6 +75,7 @@ function realCounterpart(node: RealNode): Counterpart {
     networkId: node.networkId,
     accounts: node.accounts,
     nextNonce: async (account) => BigInt((await node.get(`/v3/accounts/${account}`)).nonce as string) + 1n,
+    postTx: async (tx) => void (await node.postTx(tx)),
     async waitBlocks(blocks) {
       const target = (await height()) + BigInt(blocks);
       // Dev mode makes a key block about every second.
