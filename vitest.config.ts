@@ -13,7 +13,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     teardownTimeout: 10_000,
-    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    // tools/scenario-count.ts prints `N scenarios × 2 counterparts passed` for the both-node scenarios.
+    reporters: process.env.CI ? ['default', 'json', './tools/scenario-count.ts'] : ['default', './tools/scenario-count.ts'],
     outputFile: { json: '.vitest/results.json' },
   },
 });
