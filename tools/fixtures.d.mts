@@ -8,5 +8,5 @@ export declare const TX_VECTORS: string;
 export declare const SEED_TRANSCRIPT: string;
 /** A transcript's path from its name under transcripts/, e.g. `json-rpc/sc_ws_slash.json`. */
 export declare function transcriptPath(name: string): string;
-/** The names of every transcript (`seed/…`, `json-rpc/…`), sorted. */
+/** The names of every vendored transcript (`seed/…`, `json-rpc/…`; not `real-node/…`), sorted. */
 export declare function transcriptNames(): string[];

@@ -14,9 +14,12 @@ export function transcriptPath(name) {
   return join(TRANSCRIPTS_DIR, name);
 }
 
-/** The names of every transcript (`seed/…`, `json-rpc/…`), sorted. */
+/**
+ * The names of every vendored transcript (`seed/…`, `json-rpc/…`), sorted: the ground truth the tx
+ * vectors are derived from. `real-node/…`, our own recordings of today's node, are not among them.
+ */
 export function transcriptNames() {
   return readdirSync(TRANSCRIPTS_DIR, { recursive: true, encoding: 'utf8' })
-    .filter((name) => name.endsWith('.json'))
+    .filter((name) => name.endsWith('.json') && !name.startsWith('real-node'))
     .sort();
 }

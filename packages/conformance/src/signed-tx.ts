@@ -22,8 +22,11 @@ export function innerKey(tx: string): string {
   return toHex(signedParts(tx).inner);
 }
 
-/** The network ids of the recorded example logs (protocol-facts §2): 2019 and Jan 2020 Lima, later Iris. */
-export const KNOWN_NETWORK_IDS = ['local_iris_testnet', 'local_lima_testnet'] as const;
+/**
+ * The network ids of the recorded example logs (protocol-facts §2): 2019 and Jan 2020 Lima, later
+ * Iris; and `ae_sctest`, the dev-mode node the real-node recordings (transcripts/real-node) ran on.
+ */
+export const KNOWN_NETWORK_IDS = ['local_iris_testnet', 'local_lima_testnet', 'ae_sctest'] as const;
 
 /**
  * The network id whose signatures verify with one of `accounts`: tried on the first signed txs of
