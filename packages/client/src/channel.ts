@@ -574,7 +574,10 @@ export class Channel {
     this.#core = after;
     const [was, now] = [statusOf(before), statusOf(after)];
     if (was !== now) this.#events.emit('status', now, was);
-    if (isTerminal(now) && !isTerminal(was)) void this.#states.release();
+    // The session is over, or we left: the record is free. A peer that saw us leave (a responder
+    // kept running) goes on, and keeps writing under its lock.
+    const over = after.kind === 'terminal' && before.kind !== 'terminal';
+    if (over || (now === 'left' && was !== 'left' && this.#leaving !== undefined)) void this.#states.release();
     for (const effect of effects) await this.#run(effect);
   }
 
