@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { decode, type Encoded, type KeyPair } from '@ch/codec';
 import { parseJson } from '@ch/rpc';
 // The library through the package's own name, as users import it: the bin then carries no copy of it.
-import { DEV_ACCOUNT_COUNT, DEV_BALANCE, DEV_SEED, devAccounts, isProfileName, type GenesisAccount, type ProfileName } from '@ch/node';
+import { DEFAULT_LIMITS, DEV_ACCOUNT_COUNT, DEV_BALANCE, DEV_SEED, devAccounts, isProfileName, type ConnectionLimits, type GenesisAccount, type ProfileName } from '@ch/node';
 
 /** The id of aeproject's local network: what a dev user expects. */
 const DEV_NETWORK_ID = 'ae_devnet';
@@ -33,7 +33,12 @@ export interface StartOptions {
   /** The `--fund` accounts, in the order given. */
   readonly funded: readonly GenesisAccount[];
   readonly json: boolean;
+  /** The `--max-…`, `--messages-…`, `--…-timeout-ms` limits given. */
+  readonly limits: Partial<ConnectionLimits>;
 }
+
+/** Each connection limit as a flag: `maxFrameBytes` is `--max-frame-bytes`. */
+const LIMIT_FLAGS = Object.keys(DEFAULT_LIMITS).map((key) => [key as keyof ConnectionLimits, key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)] as const);
 
 export type Command = { readonly kind: 'help' } | { readonly kind: 'version' } | { readonly kind: 'start'; readonly options: StartOptions };
 
@@ -54,6 +59,7 @@ Options:
   --fund ACCOUNTS      also fund other accounts: ak_…:AETTOS[,ak_…:AETTOS…], or a JSON file
                        [{"publicKey": "ak_…", "balance": "AETTOS"}]; may be repeated
   --json               print the accounts and the node as one line of JSON
+${LIMIT_FLAGS.map(([key, flag]) => `  --${flag} N`.padEnd(23) + `connection limit (default ${DEFAULT_LIMITS[key]})`).join('\n')}
   -h, --help           print this help
   -V, --version        print the version
 
@@ -87,6 +93,10 @@ export function parseCommand(argv: readonly string[]): Command {
       devAccounts: dev,
       funded,
       json: values.json ?? false,
+      limits: Object.fromEntries(LIMIT_FLAGS.flatMap(([key, flag]) => {
+        const v = (values as Record<string, unknown>)[flag];
+        return typeof v === 'string' ? [[key, positive(`--${flag}`, v)]] : [];
+      })),
     },
   };
 }
@@ -107,6 +117,7 @@ function parseOrThrow(argv: readonly string[]) {
         balance: { type: 'string' },
         fund: { type: 'string', multiple: true },
         json: { type: 'boolean' },
+        ...Object.fromEntries(LIMIT_FLAGS.map(([, flag]) => [flag, { type: 'string' as const }])),
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
       },
@@ -125,6 +136,12 @@ function nonEmpty(option: string, value: string): string {
 function integer(option: string, value: string, max: number): number {
   const n = /^\d+$/.test(value) ? Number(value) : NaN;
   if (!(n <= max)) throw new UsageError(`${option} must be an integer from 0 to ${max}, got "${value}"`);
+  return n;
+}
+
+function positive(option: string, value: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && Number.isSafeInteger(n))) throw new UsageError(`${option} must be a positive integer, got "${value}"`);
   return n;
 }
 

@@ -9,9 +9,9 @@ import { bannerJson, bannerText } from './cli-banner.js';
 import { parseCommand, UsageError, USAGE, type StartOptions } from './cli-options.js';
 
 async function start(options: StartOptions): Promise<void> {
-  const { host, port, networkId, profile, balance, devAccounts, funded } = options;
+  const { host, port, networkId, profile, balance, devAccounts, funded, limits } = options;
   const accounts = [...devAccounts.map((k) => ({ publicKey: k.publicKey, balance })), ...funded];
-  const starting = startNode({ host, port, networkId, profile, accounts });
+  const starting = startNode({ host, port, networkId, profile, accounts, limits });
   let stopping = false;
   const shutdown = (): void => {
     // A second Ctrl-C does not wait for the sessions to close.

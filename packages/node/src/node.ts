@@ -6,6 +6,7 @@ import { Chain, ChainErrorCode, fee, isChainError, type ChainOptions } from './c
 import type { ChainAccess } from './fsm/chain-access.js';
 import { channelOf } from './fsm/watcher.js';
 import { PROFILES, type ProfileName } from './profiles.js';
+import { connectionLimits, type ConnectionLimits } from './ws/limits.js';
 import { serveChannels } from './ws/server.js';
 
 export interface NodeOptions {
@@ -19,8 +20,12 @@ export interface NodeOptions {
   readonly accounts?: ChainOptions['accounts'];
   /** `'instant'` (the default) also mines the blocks a channel waits for to see its txs deep enough. */
   readonly mining?: ChainOptions['mining'];
-  /** A client that sends no frame for this long is dropped with close code 1000, as the node does after a minute (the default). */
+  /** A client that sends no frame for this long is dropped with close code 1000, as the node does after a minute (the default); the same as `limits.idleTimeoutMs`. */
   readonly idleTimeoutMs?: number;
+  /** What one connection may cost the node (ws/limits.ts `DEFAULT_LIMITS` for any not given); each a positive integer. */
+  readonly limits?: Partial<ConnectionLimits>;
+  /** Where the node reports a connection closed for breaking a limit, once per connection; stderr by default. */
+  readonly log?: (line: string) => void;
 }
 
 export interface RunningNode {
@@ -33,12 +38,13 @@ export interface RunningNode {
 }
 
 export async function startNode(options: NodeOptions): Promise<RunningNode> {
-  const { port = 0, host = '127.0.0.1', networkId, profile = 'current', accounts = [], mining = 'instant', idleTimeoutMs } = options;
+  const { port = 0, host = '127.0.0.1', networkId, profile = 'current', accounts = [], mining = 'instant', idleTimeoutMs, log = logToStderr } = options;
+  const limits = connectionLimits({ ...(idleTimeoutMs !== undefined && { idleTimeoutMs }), ...options.limits });
   const { createTxVersion } = PROFILES[profile];
   // The seed's node ran Lima (create tx version 1); the current one runs Iris and later (version 2).
   const chain = new Chain({ networkId, accounts, mining, protocol: createTxVersion === 1 ? 'lima' : 'iris' });
   let running = true;
-  const server = await serveChannels({ port, host, profile: PROFILES[profile], chain: chainAccess(chain, networkId, mining === 'instant', () => running), ...(idleTimeoutMs !== undefined && { idleTimeoutMs }) });
+  const server = await serveChannels({ port, host, profile: PROFILES[profile], chain: chainAccess(chain, networkId, mining === 'instant', () => running), limits, log });
   return {
     url: server.url,
     port: server.port,
@@ -49,6 +55,10 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       chain.stop();
     },
   };
+}
+
+function logToStderr(line: string): void {
+  process.stderr.write(`ch-node: ${line}\n`);
 }
 
 function chainAccess(chain: Chain, networkId: string, instant: boolean, running: () => boolean): ChainAccess {

@@ -3,17 +3,19 @@
  * leaves at cowboy's default of a minute (aehttp_app `start_channel_websocket/0`). Only what the
  * client sends restarts the clock, control frames included; what the node sends does not. When it
  * runs out the node sends a close frame with code 1000 and no reason (cowboy_websocket
- * `websocket_send_close/2`) and closes the socket; here `ws` waits for the client's close frame
- * first, up to its 30 s, before the session counts the client gone.
+ * `websocket_send_close/2`) and closes the socket; here the guard waits for the client's close
+ * frame first, up to the handshake timeout, before the session counts the client gone.
  */
-import type { WebSocket } from 'ws';
+import type { ConnectionGuard } from './guard.js';
+import { CloseCode } from './guard.js';
 
 /** cowboy's default `idle_timeout` for WebSockets. */
 export const IDLE_TIMEOUT_MS = 60_000;
 
-/** Closes `ws` once `ms` pass without a frame from the client. */
-export function closeWhenIdle(ws: WebSocket, ms: number): void {
-  const timer = setTimeout(() => ws.close(1000), ms);
+/** Closes the guarded socket once `ms` pass without a frame from the client. */
+export function closeWhenIdle(guard: ConnectionGuard, ms: number): void {
+  const { ws } = guard;
+  const timer = setTimeout(() => guard.shut(CloseCode.NORMAL, '', false), ms);
   const restart = (): void => void timer.refresh();
   ws.on('message', restart);
   ws.on('ping', restart);

@@ -4,7 +4,7 @@
  * or the running one a client comes back to. The FSMs of a channel find each other in the registry.
  */
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { initialState } from '@ch/codec';
 import { DataCode, errorReply, JsonRpcErrorCode, stringifyJson, type JsonValue } from '@ch/rpc';
@@ -15,7 +15,9 @@ import { STATE_HANDLERS } from '../fsm/handlers.js';
 import { ChannelRegistry } from '../fsm/registry.js';
 import type { Profile } from '../profiles.js';
 import { checkOpenTerms, isReestablish, OpenRefused, readChannelOptions, readReestablishParams, type OpenRefusal, type ReestablishParams } from './query.js';
-import { closeWhenIdle, IDLE_TIMEOUT_MS } from './idle-timeout.js';
+import { CloseCode, ConnectionGuard } from './guard.js';
+import { closeWhenIdle } from './idle-timeout.js';
+import type { ConnectionLimits } from './limits.js';
 import { ClientSession } from './session.js';
 
 export interface ChannelServer {
@@ -32,37 +34,88 @@ const REFUSAL_CODES: { readonly [R in Exclude<OpenRefusal, 'silent'>]: DataCode 
   invalid_fsm_id: DataCode.INVALID_FSM_ID,
 };
 
-export async function serveChannels(opts: { port: number; host: string; profile: Profile; chain: ChainAccess; idleTimeoutMs?: number }): Promise<ChannelServer> {
-  const { port, host, profile, chain, idleTimeoutMs = IDLE_TIMEOUT_MS } = opts;
+export async function serveChannels(opts: { port: number; host: string; profile: Profile; chain: ChainAccess; limits: ConnectionLimits; log: (line: string) => void }): Promise<ChannelServer> {
+  const { port, host, profile, chain, limits, log } = opts;
   const registry = new ChannelRegistry();
   const sockets = new Set<WebSocket>();
-  const wss = new WebSocketServer({ noServer: true });
+  /** TCP connections not yet upgraded, oldest first. */
+  const pending = new Set<Socket>();
+  let connections = 0;
+  let sessions = 0;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, clientTracking: false });
   const server = createServer((_req, res) => res.writeHead(404).end());
+  server.headersTimeout = limits.handshakeTimeoutMs;
+  server.requestTimeout = limits.handshakeTimeoutMs;
+  wss.on('error', (e) => log(`server: ${e.message}`));
+  server.on('clientError', (_e, socket: Duplex) => socket.destroy());
+
+  server.on('connection', (socket: Socket) => {
+    // A reset or a write to a peer gone is an error on its socket, never the node's.
+    socket.on('error', () => undefined);
+    if (connections >= limits.maxConnections) {
+      log(`${peerOf(socket)}: over ${limits.maxConnections} connections, refused`);
+      return socket.destroy();
+    }
+    connections++;
+    pending.add(socket);
+    // The oldest connection still short of a WebSocket makes room: an idle crowd cannot lock out a client that upgrades at once.
+    if (pending.size > limits.maxPendingConnections) {
+      const oldest = pending.values().next().value!;
+      log(`${peerOf(oldest)}: over ${limits.maxPendingConnections} connections before upgrade, the oldest dropped`);
+      pending.delete(oldest);
+      oldest.destroy();
+    }
+    const handshake = setTimeout(() => {
+      if (!pending.delete(socket)) return;
+      log(`${peerOf(socket)}: no WebSocket upgrade in ${limits.handshakeTimeoutMs} ms, dropped`);
+      socket.destroy();
+    }, limits.handshakeTimeoutMs);
+    socket.once('close', () => {
+      connections--;
+      pending.delete(socket);
+      clearTimeout(handshake);
+    });
+  });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    pending.delete(socket as Socket);
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/channel') return socket.destroy();
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
-      closeWhenIdle(ws, idleTimeoutMs);
+      const guard = new ConnectionGuard(ws, limits, log, peerOf(socket as Socket));
+      closeWhenIdle(guard, limits.idleTimeoutMs);
       ws.on('close', () => sockets.delete(ws));
-      connect(ws, url.searchParams);
+      connect(guard, url.searchParams);
     });
   });
 
-  function connect(ws: WebSocket, query: URLSearchParams): void {
-    const session = new ClientSession({ send: (text) => ws.send(text), close: () => ws.close() }, profile);
+  function connect(guard: ConnectionGuard, query: URLSearchParams): void {
+    const { ws } = guard;
+    const session = new ClientSession({ send: (text) => guard.send(text), close: () => ws.close() }, profile);
+    const returning = isReestablish(query);
+    // As aesc_limits: a new channel is refused beyond the cap; a client coming back for one is not.
+    if (!returning && sessions >= limits.maxSessions) {
+      guard.send(stringifyJson(errorReply({ channelId: null, code: JsonRpcErrorCode.INTERNAL_ERROR, request: {} }) as unknown as JsonValue));
+      return guard.shut(CloseCode.TRY_AGAIN_LATER, `over ${limits.maxSessions} sessions`);
+    }
     let fsm: ChannelFsm;
     try {
-      fsm = isReestablish(query) ? reestablish(session, readReestablishParams(query)) : open(session, query);
+      fsm = returning ? reestablish(session, readReestablishParams(query)) : open(session, query);
     } catch (e) {
-      return refuse(ws, e);
+      return refuse(guard, e);
     }
+    sessions++;
     session.attach(fsm);
     ws.on('message', (data, isBinary) => {
-      if (!isBinary) session.received(data.toString());
+      if (!guard.admit() || isBinary) return;
+      const text = data.toString();
+      if (guard.acceptText(text)) session.received(text);
     });
-    ws.on('close', () => session.disconnected());
+    ws.on('close', () => {
+      sessions--;
+      session.disconnected();
+    });
   }
 
   function newFsm(session: ClientSession, options: FsmDeps['options'], initial: FsmDeps['initial'], start?: FsmDeps['start']): ChannelFsm {
@@ -73,6 +126,7 @@ export async function serveChannels(opts: { port: number; host: string; profile:
       profile,
       chain,
       client: session,
+      maxFrameBytes: limits.maxFrameBytes,
       handlers: STATE_HANDLERS,
       onStop: () => registry.remove(fsm, fsm.state === 'channel_closed'),
       onCache: (f) => registry.cache(f),
@@ -118,7 +172,11 @@ export async function serveChannels(opts: { port: number; host: string; profile:
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => resolve());
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      server.on('error', (e) => log(`server: ${e.message}`));
+      resolve();
+    });
   });
   const bound = (server.address() as AddressInfo).port;
   return {
@@ -127,6 +185,7 @@ export async function serveChannels(opts: { port: number; host: string; profile:
     port: bound,
     async close() {
       for (const ws of sockets) ws.terminate();
+      for (const socket of pending) socket.destroy();
       // FSMs whose clients may come back would otherwise outlive the node.
       registry.stopAll();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
@@ -139,10 +198,14 @@ export async function serveChannels(opts: { port: number; host: string; profile:
  * An open the node refuses: malformed parameters close the socket without a word; the others are
  * answered first (sc_ws_handler `handler_init_error/2`, `handler_parsing_error/3`).
  */
-function refuse(ws: WebSocket, e: unknown): void {
+function refuse(guard: ConnectionGuard, e: unknown): void {
   const reason = e instanceof OpenRefused ? e.reason : 'value_too_low';
   if (reason !== 'silent') {
-    ws.send(stringifyJson(errorReply({ channelId: null, code: JsonRpcErrorCode.REJECTED, data: [REFUSAL_CODES[reason]], request: {} }) as unknown as JsonValue));
+    guard.send(stringifyJson(errorReply({ channelId: null, code: JsonRpcErrorCode.REJECTED, data: [REFUSAL_CODES[reason]], request: {} }) as unknown as JsonValue));
   }
-  ws.close();
+  guard.ws.close();
+}
+
+function peerOf(socket: Socket): string {
+  return `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
 }

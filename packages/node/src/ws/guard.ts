@@ -1,0 +1,88 @@
+/**
+ * One WebSocket connection held to its limits: frames within the rate, JSON within depth and
+ * number length, and a client that reads what it is sent. A violation closes the connection with
+ * a close code and reason, logged once; a peer that leaves the close unanswered (or cannot read it)
+ * is cut off after the handshake timeout rather than ws's 30 s.
+ */
+import type { WebSocket } from 'ws';
+import { jsonBreach } from './json-depth.js';
+import type { ConnectionLimits } from './limits.js';
+import { TokenBucket } from './token-bucket.js';
+
+/** WebSocket close codes (RFC 6455 §7.4.1). */
+export const CloseCode = { NORMAL: 1000, POLICY: 1008, TOO_BIG: 1009, TRY_AGAIN_LATER: 1013 } as const;
+
+export class ConnectionGuard {
+  readonly #bucket: TokenBucket;
+  #closing = false;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly limits: ConnectionLimits,
+    readonly log: (line: string) => void,
+    readonly peer: string,
+  ) {
+    this.#bucket = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
+    const frame = (): void => void this.admit();
+    ws.on('ping', frame);
+    ws.on('pong', frame);
+    // ws has already started the close with the code the fault calls for (1002, 1007, 1009).
+    ws.on('error', (e: Error & { code?: string }) => this.#closed(`${e.code ?? 'error'}: ${e.message}`));
+  }
+
+  get closing(): boolean {
+    return this.#closing;
+  }
+
+  /** A frame arrived: false if the connection is closing or just went over its rate. */
+  admit(): boolean {
+    if (this.#closing) return false;
+    if (this.#bucket.take()) return this.#readsEnough();
+    this.shut(CloseCode.POLICY, 'message rate exceeded');
+    return false;
+  }
+
+  /** A text message to parse: false if it is too deep or holds too long a number (the connection is then closing). */
+  acceptText(text: string): boolean {
+    const breach = jsonBreach(text, this.limits.maxJsonDepth, this.limits.maxIntegerDigits);
+    if (breach === undefined) return true;
+    this.shut(CloseCode.TOO_BIG, breach === 'depth' ? `JSON nested deeper than ${this.limits.maxJsonDepth}` : `number longer than ${this.limits.maxIntegerDigits} digits`);
+    return false;
+  }
+
+  send(text: string): void {
+    if (this.#closing) return;
+    this.ws.send(text);
+    this.#readsEnough();
+  }
+
+  /** Closes with `code` and `reason`; a violation (`violation`) is logged and no more is read from the peer. */
+  shut(code: number, reason: string, violation = true): void {
+    if (this.#closing) return;
+    this.#closing = true;
+    this.ws.close(code, reason);
+    if (violation) {
+      this.log(`${this.peer}: ${reason}, closed with ${code}`);
+      this.ws.pause();
+    }
+    this.#cutOffLater();
+  }
+
+  #readsEnough(): boolean {
+    if (this.ws.bufferedAmount <= this.limits.maxBufferedBytes) return true;
+    this.shut(CloseCode.POLICY, `client does not read (${this.ws.bufferedAmount} bytes unsent)`);
+    return false;
+  }
+
+  #closed(reason: string): void {
+    if (this.#closing) return;
+    this.log(`${this.peer}: ${reason}, closed`);
+    this.#closing = true;
+    this.#cutOffLater();
+  }
+
+  #cutOffLater(): void {
+    const timer = setTimeout(() => this.ws.terminate(), this.limits.handshakeTimeoutMs);
+    this.ws.once('close', () => clearTimeout(timer));
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * What one connection may cost the node, as options of `startNode` and `ch-node`. The real node
+ * gives each connection its own process and caps channel clients (`channels.max_count`); on one
+ * event loop every connection must be held to these so that none can stall or exhaust the others.
+ */
+import { DEFAULT_MAX_FRAME_BYTES } from '../limits.js';
+import { IDLE_TIMEOUT_MS } from './idle-timeout.js';
+
+export interface ConnectionLimits {
+  /** The largest WebSocket message taken (1009 beyond it). */
+  readonly maxFrameBytes: number;
+  /** The deepest nesting of JSON arrays and objects in a message (1009 beyond it). */
+  readonly maxJsonDepth: number;
+  /** The most digits in a row of one JSON number literal (1009 beyond it). */
+  readonly maxIntegerDigits: number;
+  /** Frames (data and control) per second one connection may keep sending… */
+  readonly messagesPerSecond: number;
+  /** …after a burst of this many (1008 beyond it). */
+  readonly messageBurst: number;
+  /** Bytes the node may hold unsent for a client that does not read (1008 beyond it). */
+  readonly maxBufferedBytes: number;
+  /** TCP connections open at once, upgraded or not; more are destroyed on arrival. */
+  readonly maxConnections: number;
+  /** Connections still before the WebSocket upgrade; a new one evicts the oldest beyond this. */
+  readonly maxPendingConnections: number;
+  /** Sessions with a channel at once (`channels.max_count`); a new channel beyond it is refused (1013). */
+  readonly maxSessions: number;
+  /** A connection that has not completed the WebSocket upgrade by then is destroyed; so is one that leaves a close unanswered. */
+  readonly handshakeTimeoutMs: number;
+  /** A client that sends no frame for this long is closed with 1000 (cowboy's minute). */
+  readonly idleTimeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: ConnectionLimits = {
+  maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
+  maxJsonDepth: 64,
+  // A u256 has 78 digits, request ids 19.
+  maxIntegerDigits: 100,
+  messagesPerSecond: 1000,
+  messageBurst: 2000,
+  maxBufferedBytes: 8 * DEFAULT_MAX_FRAME_BYTES,
+  maxConnections: 4096,
+  maxPendingConnections: 256,
+  maxSessions: 1000,
+  handshakeTimeoutMs: 10_000,
+  idleTimeoutMs: IDLE_TIMEOUT_MS,
+};
+
+/** The defaults with `given` over them; throws a RangeError naming a limit that is not a positive integer. */
+export function connectionLimits(given: Partial<ConnectionLimits> = {}): ConnectionLimits {
+  const limits: { -readonly [K in keyof ConnectionLimits]: number } = { ...DEFAULT_LIMITS };
+  for (const [key, value] of Object.entries(given) as [keyof ConnectionLimits, unknown][]) {
+    if (!(key in DEFAULT_LIMITS)) throw new RangeError(`unknown limit ${key}`);
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw new RangeError(`${key} must be a positive integer, got ${String(value)}`);
+    limits[key] = value;
+  }
+  if (limits.maxPendingConnections > limits.maxConnections) throw new RangeError('maxPendingConnections must not exceed maxConnections');
+  return limits;
+}
