@@ -1,0 +1,49 @@
+/**
+ * Connection caps: connections that never upgrade are dropped after the handshake timeout, and
+ * an attacker holding the cap of them does not keep an honest pair from opening a channel.
+ */
+import { connect, type Socket } from 'node:net';
+import { generateKeyPair } from '@ch/codec';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startNode, type RunningNode } from './node.js';
+import { connectPair, NETWORK_ID } from './test-support/channel.js';
+
+const i = generateKeyPair();
+const r = generateKeyPair();
+const PENDING = 20;
+const HANDSHAKE_MS = 400;
+let node: RunningNode;
+beforeAll(async () => {
+  node = await startNode({ networkId: NETWORK_ID, accounts: [i, r].map((k) => ({ publicKey: k.publicKey, balance: 10n ** 21n })), limits: { maxPendingConnections: PENDING, handshakeTimeoutMs: HANDSHAKE_MS }, log: () => undefined });
+});
+afterAll(() => node.stop());
+
+async function idle(): Promise<{ socket: Socket; closedAt: Promise<number> }> {
+  const socket = connect(node.port, '127.0.0.1');
+  socket.on('error', () => undefined);
+  const closedAt = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now())));
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  return { socket, closedAt };
+}
+
+test('a connection that never upgrades (or sends half a request) is closed after the handshake timeout', async () => {
+  const started = Date.now();
+  const silent = await idle();
+  const half = await idle();
+  half.socket.write('GET /channel HTTP/1.1\r\nHost: x\r\n');
+  for (const { closedAt } of [silent, half]) {
+    const elapsed = (await closedAt) - started;
+    expect(elapsed).toBeGreaterThanOrEqual(HANDSHAKE_MS - 50);
+    expect(elapsed).toBeLessThan(HANDSHAKE_MS * 4);
+  }
+});
+
+test('with the cap of idle connections held, an honest pair still opens a channel', async () => {
+  const crowd = await Promise.all(Array.from({ length: PENDING }, idle));
+  const [I, R] = await connectPair(node, i, r);
+  const ping = I.request('channels.system', { action: 'ping' });
+  expect((await I.nextReply(ping, 2000)).result).toEqual({ action: 'system', tag: 'pong' });
+  I.ws.close();
+  R.ws.close();
+  for (const { socket } of crowd) socket.destroy();
+});
