@@ -70,3 +70,20 @@ test.each(KINDS)('%s: the connection is closed, the node stays up and a fresh ch
   I.ws.close();
   R.ws.close();
 });
+
+test.each([
+  ['JSON nested 100 deep', '['.repeat(100) + ']'.repeat(100)],
+  ['a 200-digit number', `{"id":${'9'.repeat(200)}}`],
+])('%s on an open session is closed with 1009, and a fresh channel opens', async (_kind, text) => {
+  const [I, R] = await connectPair(node, i, r);
+  const code = new Promise<number>((resolve) => I.ws.once('close', (c) => resolve(c)));
+  I.ws.send(text);
+  await I.waitForClose(2000);
+  expect(await code).toBe(1009);
+  R.ws.close();
+  const [I2, R2] = await connectPair(node, i, r);
+  const ping = I2.request('channels.system', { action: 'ping' });
+  expect((await I2.nextReply(ping, 2000)).result).toEqual({ action: 'system', tag: 'pong' });
+  I2.ws.close();
+  R2.ws.close();
+});
