@@ -13,7 +13,8 @@ import { afterEach, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import type { ProfileName } from './profiles.js';
 import type { Json, TestClient } from './test-support/client.js';
-import { closeChannel, data, NETWORK_ID, openChannel, type OpenChannel } from './test-support/channel.js';
+import { closeChannel, connectPair, data, NETWORK_ID, openChannel, type OpenChannel } from './test-support/channel.js';
+import { DEFAULT_LIMITS } from './ws/limits.js';
 
 const CATEGORIES = [
   'broken JSON',
@@ -309,16 +310,19 @@ const BATCHES: { readonly [C in Exclude<Category, 'sign reply, wrong request' | 
     return silent('not JSON-RPC', ['{}', '[]', 'null', 'true', '0', '"channels.system"', batch, ...envelopes, ...methods]);
   },
 
+  // As big and deep as the limits let through (README "Limits"): what is beyond them closes the
+  // connection, tested below.
   huge: (_ctx, { me, other }) => {
-    const MB = 1 << 20;
+    const big = DEFAULT_LIMITS.maxFrameBytes >> 1;
     return [
-      ...silent('huge', ['x'.repeat(MB), `[${'1,'.repeat(MB >> 2)}1]`, '['.repeat(MB)]),
-      call('huge', 'channels.update.new', { from: `ak_${'x'.repeat(MB)}`, to: other.publicKey, amount: 1 }, rejected(1005), 1),
-      call('huge', `channels.${'x'.repeat(MB)}`, {}, NOT_FOUND),
-      call('huge', 'channels.system', { action: 'x', pad: 'y'.repeat(MB) }, NOT_FOUND, 2),
-      call('huge', 'channels.system', { action: deep(400) }, NOT_FOUND, 3),
+      ...silent('huge', ['x'.repeat(big), `[${'1,'.repeat(big >> 2)}1]`, '['.repeat(DEFAULT_LIMITS.maxJsonDepth)]),
+      call('huge', 'channels.update.new', { from: `ak_${'x'.repeat(big)}`, to: other.publicKey, amount: 1 }, rejected(1005), 1),
+      call('huge', `channels.${'x'.repeat(big)}`, {}, NOT_FOUND),
+      call('huge', 'channels.system', { action: 'x', pad: 'y'.repeat(big) }, NOT_FOUND, 2),
+      // The request object and its params are two levels of the limit.
+      call('huge', 'channels.system', { action: deep(DEFAULT_LIMITS.maxJsonDepth - 3) }, NOT_FOUND, 3),
       call('huge', 'channels.update.new', { from: me.publicKey, to: other.publicKey, amount: 1, meta: Array<JsonValue>(10_000).fill(7) }, rejected(1014)),
-      call('huge', 'channels.update.new', { from: me.publicKey, to: other.publicKey, amount: 10n ** 1000n }, rejected(1001), 4),
+      call('huge', 'channels.update.new', { from: me.publicKey, to: other.publicKey, amount: 10n ** BigInt(DEFAULT_LIMITS.maxIntegerDigits - 1) }, rejected(1001), 4),
       call('huge', 'channels.get.balances', { accounts: Array<JsonValue>(10_000).fill('ABCDEF') }, rejected(1005), 5),
     ];
   },
@@ -732,11 +736,32 @@ describe('known differences from the real node', () => {
     const text = '{"id":1,"jsonrpc":"2.0","method":"channels.get.poi","params":{"accounts":["ak_11111111111111111111111111111115rHyByZ"],"contracts":[]}}';
     expect((await reply(text)).error).toMatchObject({ code: 3, data: [{ code: 100 }] });
   });
+});
 
-  // The error reply echoes the request; serialising 10,000 levels overflowed the stack, and the
-  // error escaped the session as an unhandled rejection, which made ch-node exit.
-  test('a request nested 10,000 deep gets its error reply', async () => {
-    const text = `{"id":1,"jsonrpc":"2.0","method":"channels.system","params":{"action":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`;
-    expect((await reply(text)).error).toMatchObject({ code: -32601 });
+/**
+ * Beyond a limit the session is not answered but closed with 1009 (README "Limits"), each on its
+ * own channel: the node stays up and a fresh session on it works. The deepest request was once
+ * answered with an error echoing it, and serialising 10,000 levels overflowed the stack.
+ */
+describe('beyond the limits', () => {
+  const MB = DEFAULT_LIMITS.maxFrameBytes;
+  const request = (params: string): string => `{"id":1,"jsonrpc":"2.0","method":"channels.system","params":${params}}`;
+  test.each([
+    ['a frame over the size limit', 'x'.repeat(MB + 1)],
+    ['a request over the size limit', request(`{"action":"x","pad":"${'y'.repeat(MB)}"}`)],
+    ['a million [', '['.repeat(MB)],
+    ['a request nested 10,000 deep', request(`{"action":${'['.repeat(10_000)}${']'.repeat(10_000)}}`)],
+    ['an amount of 1001 digits', request(`{"action":"x","amount":1${'0'.repeat(1000)}}`)],
+  ])('%s: closed with 1009, and a fresh session works', async (_kind, text) => {
+    const { node, initiator, responder, i, r } = (await open('current')).channel;
+    const closed = new Promise<number>((resolve) => initiator.ws.once('close', (code) => resolve(code)));
+    initiator.ws.send(text);
+    expect(await closed).toBe(1009);
+    await responder.close();
+    const [I, R] = await connectPair(node, i, r);
+    const ping = I.request('channels.system', { action: 'ping' });
+    expect((await I.nextReply(ping, 2000)).result).toEqual({ action: 'system', tag: 'pong' });
+    await I.close();
+    await R.close();
   });
 });
