@@ -101,7 +101,12 @@ async function serve() {
   process.send('ready');
   const { startNode } = await import('@ch/node');
   const { accounts } = await message;
-  const node = await startNode({ networkId: NETWORK_ID, profile: 'current', accounts: accounts.map((publicKey) => ({ publicKey, balance: 10n ** 21n })) });
+  // Every account is one client, each its own connection and session, all connecting at once: the
+  // defaults (4,096 connections, 256 before upgrade, 1,000 sessions) would refuse most of them, and
+  // an operator serving this many channels raises them, as `channels.max_count` on the real node.
+  const clients = accounts.length;
+  const limits = { maxConnections: clients, maxPendingConnections: clients, maxSessions: clients };
+  const node = await startNode({ networkId: NETWORK_ID, profile: 'current', accounts: accounts.map((publicKey) => ({ publicKey, balance: 10n ** 21n })), limits });
   process.send({ url: node.url, files: files() });
   // The harness's process may die without killing this one: its server would then run forever.
   process.once('disconnect', () => process.exit());
