@@ -513,14 +513,18 @@ export class Channel {
     return withTimeout(leaving.promise, this.#timeouts.request, 'channels.leave');
   }
 
-  /** Closes the WebSocket (at once, or as soon as it is connected); the channel stays as it is on chain and in the store. */
-  disconnect(): void {
-    // Ending here: another instance of this party may take the record once the writes under way are done.
-    void this.#states.release();
+  /**
+   * Closes the WebSocket (at once, or as soon as it is connected); the channel stays as it is on
+   * chain and in the store. Resolves once the record is free for another instance of this party
+   * (the writes under way done, the lock released), e.g. to reestablish elsewhere.
+   */
+  disconnect(): Promise<void> {
+    const released = this.#states.release().catch(() => undefined);
     this.#hangUp = true;
     if (this.#transport) this.#transport.close();
     else if (this.#core.kind === 'reconnecting') this.#inbox.enqueue(() => this.#dispatch({ type: 'socket_closed', error: new ChannelError(ChannelErrorKind.DISCONNECTED, 'disconnected while reconnecting') }));
     else this.#connected.promise.then((transport) => transport.close(), () => undefined);
+    return released;
   }
 
   #request<M extends ClientMethod>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {

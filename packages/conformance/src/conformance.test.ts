@@ -37,8 +37,8 @@ const files = transcriptFiles(ROOT).map((path) => path.slice(ROOT.length));
 
 describe('the recorded transcripts replayed against @ch/client', () => {
   // 69 vendored recordings and 10 of the real node 7.2.2 (real-node/, packages/client/src/scenarios).
-  test('all 79 are found', () => {
-    expect(files).toHaveLength(79);
+  test('all 78 are found', () => {
+    expect(files).toHaveLength(78);
     expect(files.filter((f) => SKIPPED.includes(f))).toEqual(SKIPPED);
   });
 

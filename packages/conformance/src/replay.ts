@@ -460,6 +460,9 @@ class Replay {
       if (Date.now() > deadline) throw new Mismatch(step, `the ${actor.role}'s client did not see its socket close`);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
+    // A responder that saw its peer leave is `left` with its socket still open: the recorded
+    // client ended that session, so the record is free for its next socket once this resolves.
+    await session.channel.disconnect();
   }
 
   /** After a moment for messages in flight: the client sent nothing the recorded client did not. */
