@@ -3,21 +3,14 @@
 // callback) against the same local node; then the ed25519 ceiling of that stack. Each side of each
 // case runs in a fresh process.
 import crypto from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 import { startNode } from '@ch/node';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Channel, LogStore, MemoryStore, generateKeyPair, secretKeySigner } from '@ch/client';
-import { buildTx, decode, signTx, unpackTx } from '@ch/codec';
+import { buildTx, decode, unpackTx } from '@ch/codec';
+import { bothSides, isRace, openSdk, sequential } from './e2e-drivers.mjs';
 import { measure } from './harness.mjs';
-
-const requireFromBench = createRequire(fileURLToPath(new URL('./package.json', import.meta.url)));
-const loadSdk = async () => {
-  const sdk = await import(requireFromBench.resolve('@aeternity/aepp-sdk'));
-  return sdk.default ?? sdk;
-};
 
 // aepp-sdk-js 14 builds and accepts only Iris+ transactions (create v2), i.e. the `current' profile.
 const NETWORK_ID = 'ae_channel_bench';
@@ -33,6 +26,8 @@ const STALL_MS = 5_000;
 const BACKOFF_MS = 2;
 /** Attempts of one transfer that may fail in a row before its side gives up. */
 const MAX_LOST = 10;
+const SEQUENTIAL = { transfers: TRANSFERS, runMs: RUN_MS, warmup: WARMUP };
+const BOTH_SIDES = { perSide: TRANSFERS_PER_SIDE, runMs: RUN_MS, warmup: WARMUP, stallMs: STALL_MS, backoffMs: BACKOFF_MS, maxLost: MAX_LOST };
 const AMOUNTS = { initiatorAmount: 10n ** 15n, responderAmount: 10n ** 15n, pushAmount: 0n, channelReserve: 1n, lockPeriod: 10n };
 
 async function withNode(fn) {
@@ -43,85 +38,6 @@ async function withNode(fn) {
   } finally {
     await node.stop();
   }
-}
-
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function latencies(values) {
-  const sorted = [...values].sort((x, y) => x - y);
-  return { p50ms: percentile(sorted, 50), p99ms: percentile(sorted, 99) };
-}
-
-/** Runs `transfer()` in sequence, TRANSFERS times or for RUN_MS, whichever ends first; rate and latency percentiles. */
-async function sequential(transfer) {
-  for (let i = 0; i < WARMUP; i++) await transfer();
-  const times = [];
-  const start = performance.now();
-  while (times.length < TRANSFERS && performance.now() - start < RUN_MS) {
-    const t = performance.now();
-    await transfer();
-    times.push(performance.now() - t);
-  }
-  const seconds = (performance.now() - start) / 1000;
-  return { value: times.length / seconds, extra: { transfers: times.length, ...latencies(times) } };
-}
-
-/**
- * Both clients send at once: each side makes TRANSFERS_PER_SIDE transfers (or as many as it starts
- * within RUN_MS), one after the other, to the other side. `send(side)` resolves true if its transfer was co-signed, false if it lost a race
- * (a conflict), and throws on anything else (counted as an error, and retried like a conflict). Two sides that collided and resend at once collide
- * again in lockstep (in one process both see the conflict at the same moment), so a side that lost
- * waits a random delay below a cap that doubles with each loss (full jitter, as @ch/client's
- * RetryPolicy does), the same for both clients measured. Counts co-signed transfers per second of
- * both sides together, the conflicts on the way, and each transfer's latency from its first
- * attempt; `round()` cross-checks the count.
- */
-async function bothSides(send, round) {
-  for (let i = 0; i < WARMUP; i++) await send(i % 2 === 0 ? 'initiator' : 'responder');
-  const counts = { coSigned: 0, conflicts: 0, errors: 0, stalled: 0 };
-  const times = [];
-  let firstError;
-  const attempt = async (name) => {
-    let timer;
-    const stall = new Promise((resolve) => (timer = setTimeout(resolve, STALL_MS, 'stalled')));
-    try {
-      return await Promise.race([send(name).then((ok) => (ok ? 'coSigned' : 'conflicts')), stall]);
-    } catch (e) {
-      firstError ??= `${name}: ${String(e?.message ?? e).slice(0, 160)}`;
-      return 'errors';
-    } finally {
-      clearTimeout(timer);
-    }
-  };
-  let start;
-  const side = async (name) => {
-    for (let i = 0; i < TRANSFERS_PER_SIDE && performance.now() - start < RUN_MS; i++) {
-      const t = performance.now();
-      for (let lost = 0; ; lost++) {
-        const outcome = await attempt(name);
-        counts[outcome]++;
-        if (outcome === 'coSigned') {
-          times.push(performance.now() - t);
-          break;
-        }
-        // A stalled client is left alone; an error (aepp-sdk-js rejects an update when the
-        // peer's proposal arrives meanwhile) is a lost attempt, unless it keeps happening.
-        if (outcome === 'stalled' || (outcome === 'errors' && lost >= MAX_LOST)) return;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, BACKOFF_MS * 2 ** lost)));
-      }
-    }
-  };
-  const before = round();
-  start = performance.now();
-  await Promise.all([side('initiator'), side('responder')]);
-  const seconds = (performance.now() - start) / 1000;
-  const roundsAdvanced = Number(round() - before);
-  return {
-    value: counts.coSigned / seconds,
-    extra: { ...counts, roundsAdvanced, ...latencies(times), ...(firstError && { firstError }) },
-  };
 }
 
 /**
@@ -145,13 +61,11 @@ async function openOurs(node, a, b, { durable = false } = {}) {
   return [...channels, close];
 }
 
-const isRace = (e) => e?.name === 'ConflictError' || (e?.name === 'RpcRequestError' && typeof e.hasDataCode === 'function' && e.hasDataCode(107));
-
 async function oursSequential(options) {
   return withNode(async (node, a, b) => {
     const [ci, , close] = await openOurs(node, a, b, options);
     try {
-      return await sequential(() => ci.transfer(a.publicKey, b.publicKey, 1n));
+      return await sequential(() => ci.transfer(a.publicKey, b.publicKey, 1n), SEQUENTIAL);
     } finally {
       close();
     }
@@ -170,59 +84,29 @@ async function oursBothSides() {
         },
       );
     try {
-      return await bothSides(send, () => ci.round);
+      return await bothSides(send, () => ci.round, BOTH_SIDES);
     } finally {
       close();
     }
   });
 }
 
-/** aepp-sdk-js channels for `a` and `b`, open; `update(side)` makes one transfer from that side. */
-async function openSdk(node, a, b, nativeSigner) {
-  const sdk = await loadSdk();
-  const account = (k) => new sdk.MemoryAccount(sdk.encode(k.secretKey.slice(0, 32), sdk.Encoding.AccountSecretKey));
-  // The native signer signs what aepp-sdk-js signs (network id ++ blake2b(tx)), with node:crypto.
-  const signer = (k) => {
-    if (nativeSigner) return async (_tag, tx) => signTx(tx, k.secretKey, NETWORK_ID, { hashed: true });
-    const acc = account(k);
-    return (_tag, tx) => acc.signTransaction(tx, { networkId: NETWORK_ID });
-  };
-  const [signA, signB] = [signer(a), signer(b)];
-  const common = { url: node.url, initiatorId: a.publicKey, responderId: b.publicKey, ...AMOUNTS, host: 'localhost', port: 3001, minimumDepth: 0 };
-  const [ci, cr] = await Promise.all([
-    sdk.Channel.initialize({ ...common, role: 'initiator', sign: signA }),
-    sdk.Channel.initialize({ ...common, role: 'responder', sign: signB }),
-  ]);
-  for (const c of [ci, cr]) c.on('error', () => {});
-  await new Promise((resolve, reject) => {
-    const timer = setInterval(() => ci.status() === 'open' && cr.status() === 'open' && (clearInterval(timer), resolve()), 20);
-    setTimeout(() => (clearInterval(timer), reject(new Error('aepp-sdk-js channel did not open'))), 20_000);
-  });
-  const update = (side) =>
-    side === 'initiator' ? ci.update(a.publicKey, b.publicKey, 1, (tx) => signA('', tx)) : cr.update(b.publicKey, a.publicKey, 1, (tx) => signB('', tx));
-  return { ci, cr, update };
-}
-
-async function sdkSequential(nativeSigner) {
+/** aepp-sdk-js channels for `a` and `b` on the local node, open; `drive(channel)` measures them. */
+async function sdkOnNode(nativeSigner, drive) {
   return withNode(async (node, a, b) => {
-    const { ci, cr, update } = await openSdk(node, a, b, nativeSigner);
-    const result = await sequential(() => update('initiator'));
-    ci.disconnect();
-    cr.disconnect();
-    return result;
+    const options = { url: node.url, ...AMOUNTS, host: 'localhost', port: 3001, minimumDepth: 0 };
+    const channel = await openSdk({ networkId: NETWORK_ID, a, b, options, nativeSigner });
+    try {
+      return await drive(channel);
+    } finally {
+      channel.disconnect();
+    }
   });
 }
 
-async function sdkBothSides(nativeSigner) {
-  return withNode(async (node, a, b) => {
-    const { ci, cr, update } = await openSdk(node, a, b, nativeSigner);
-    // A lost race resolves `{ accepted: false }` (channels.conflict or aborted_update).
-    const result = await bothSides(async (side) => (await update(side)).accepted === true, () => BigInt(ci.round() ?? 0));
-    ci.disconnect();
-    cr.disconnect();
-    return result;
-  });
-}
+const sdkSequential = (nativeSigner) => sdkOnNode(nativeSigner, ({ update }) => sequential(() => update('initiator'), SEQUENTIAL));
+// A lost race resolves `{ accepted: false }` (channels.conflict or aborted_update).
+const sdkBothSides = (nativeSigner) => sdkOnNode(nativeSigner, ({ update, round }) => bothSides(async (side) => (await update(side)).accepted === true, round, BOTH_SIDES));
 
 /**
  * The ed25519 ceiling of our stack: the signs and verifies one off-chain update needs, timed with
