@@ -5,7 +5,8 @@
 // about twenty a second. Without the real node its cases are left out, with one line saying why.
 import { Channel, MemoryStore, generateKeyPair, secretKeySigner } from '@ch/client';
 import { bothSides, isRace, openSdk, sequential } from './e2e-drivers.mjs';
-import { freePort, realNodeMissing, withChNode, withRealNode } from './real-node.mjs';
+import { freePort } from '../tools/machine-lock.mjs';
+import { realNodeMissing, withChNode, withRealNode } from './real-node.mjs';
 
 const NETWORK_ID = 'ae_channel_bench';
 const SEQUENTIAL = { transfers: 100, runMs: 10_000, warmup: 5 };

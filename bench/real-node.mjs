@@ -1,21 +1,19 @@
 // The two channel nodes the real-node bench cases run against, each in its own process: the real
 // aeternity node (the release in ../shared/aeternity-node, or CH_AE_NODE_DIR) and `ch-node`.
 // The release runs once per machine (its Erlang node name is fixed), so a bench process takes the
-// same lock directory as the tests' harness (tools/real-node.ts) and waits while either holds it.
+// same lock directory as the tests' harness (tools/machine-lock.mjs) and waits while either holds it.
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { freePorts, lock } from '../tools/machine-lock.mjs';
 
 const run = promisify(execFile);
 const RELEASE_DIR = process.env.CH_AE_NODE_DIR ?? fileURLToPath(new URL('../../shared/aeternity-node/', import.meta.url));
 const CH_NODE_BIN = fileURLToPath(new URL('../packages/node/bin/ch-node.js', import.meta.url));
-/** The tests' harness holds the node for a whole test file; a bench side waits that long at most. */
-const LOCK_WAIT_MS = 600_000;
 
 /** Why the real node cannot run here, or undefined when it can. */
 export const realNodeMissing = existsSync(join(RELEASE_DIR, 'start.sh')) ? undefined : `no real aeternity node at ${RELEASE_DIR} (start.sh); put its release there or set CH_AE_NODE_DIR`;
@@ -68,64 +66,4 @@ export async function withChNode(networkId, accounts, fn) {
     child.kill('SIGTERM');
     await exited;
   }
-}
-
-/** The machine's real node, one user at a time: the lock directory of tools/real-node.ts, holding its owner's pid. */
-async function lock() {
-  const path = join(tmpdir(), 'ch-real-node.lock');
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      mkdirSync(path);
-      writeFileSync(join(path, 'pid'), String(process.pid));
-      return () => rmSync(path, { recursive: true, force: true });
-    } catch {
-      if (!ownerAlive(path)) rmSync(path, { recursive: true, force: true });
-      else if (Date.now() > deadline) throw new Error(`the real node stayed busy (${path}) for ${LOCK_WAIT_MS} ms`);
-      else await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-}
-
-function ownerAlive(path) {
-  let pid;
-  try {
-    pid = Number(readFileSync(join(path, 'pid'), 'utf8'));
-  } catch {
-    // Just made, its pid not yet written: taken as alive.
-    return true;
-  }
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A channel port P (the node syncs on P+1) and an HTTP port H (its other APIs on H+100, +200, +400), all free now. */
-async function freePorts() {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const ws = 20_000 + Math.floor(Math.random() * 20_000);
-    const http = ws + 10;
-    if ((await Promise.all([ws, ws + 1, http, http + 100, http + 200, http + 400].map(portFree))).every(Boolean)) return [ws, http];
-  }
-  throw new Error('no free ports for the real node');
-}
-
-/** A port free now on 127.0.0.1, for the responder's channel process of the real node to listen on. */
-export async function freePort() {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = 40_000 + Math.floor(Math.random() * 20_000);
-    if (await portFree(port)) return port;
-  }
-  throw new Error('no free port for the responder');
-}
-
-function portFree(port) {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
 }

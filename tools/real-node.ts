@@ -9,8 +9,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe } from 'vitest';
 // Relative to the source, as tools/ belongs to no package.
 import { encode } from '../packages/codec/src/index.js';
+import { freePorts, lock, LOCK_WAIT_MS } from './machine-lock.mjs';
 
 const run = promisify(execFile);
 
@@ -47,8 +47,6 @@ const RELEASE_DIR = fileURLToPath(new URL('../../shared/aeternity-node/', import
 const NETWORK_ID = 'ae_sctest';
 const FUNDING = 10n ** 24n;
 const ACCOUNTS = 8;
-/** How long a test file waits for another to release the machine's node. */
-const LOCK_WAIT_MS = 600_000;
 
 function source(): Source {
   const env = process.env;
@@ -164,59 +162,4 @@ function seedKey(seed: Uint8Array): KeyObject {
 
 function accountOf(privateKey: KeyObject): `ak_${string}` {
   return encode(createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).subarray(-32), 'ak');
-}
-
-/** The machine's node, one user at a time: a lock directory holding the owner's pid. */
-async function lock(): Promise<() => void> {
-  const path = join(tmpdir(), 'ch-real-node.lock');
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      mkdirSync(path);
-      writeFileSync(join(path, 'pid'), String(process.pid));
-      return () => rmSync(path, { recursive: true, force: true });
-    } catch {
-      if (!ownerAlive(path)) rmSync(path, { recursive: true, force: true });
-      else if (Date.now() > deadline) throw new Error(`the real node stayed busy (${path}) for ${LOCK_WAIT_MS} ms`);
-      else await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-}
-
-function ownerAlive(path: string): boolean {
-  let pid: number;
-  try {
-    pid = Number(readFileSync(join(path, 'pid'), 'utf8'));
-  } catch {
-    // Just made, pid not yet written: alive.
-    return true;
-  }
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * A channel WebSocket port P (P+1 is the node's sync port) and an HTTP port H (H+100, +200 and
- * +400 are its other APIs), all free now.
- */
-async function freePorts(): Promise<[number, number]> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
-    const ws = base;
-    const http = base + 10;
-    if ((await Promise.all([ws, ws + 1, http, http + 100, http + 200, http + 400].map(portFree))).every(Boolean)) return [ws, http];
-  }
-  throw new Error('no free ports for the real node');
-}
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
 }
