@@ -11,9 +11,8 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { Channel } from './channel.js';
 import { StoreError, StoreErrorCode, type ChannelError } from './errors.js';
 import type { Role } from './signer.js';
-import { secretKeySigner } from './signer.js';
 import { MemoryStore, type ChannelRecord, type ChannelStore, type RecordLock } from './store/store.js';
-import { scriptOpen, startScriptedNode, unsigned, type Json, type ScriptedChannel, type ScriptedConnection, type ScriptedNode } from './test-support/scripted-node.js';
+import { initiatorOptions, scriptOpen, startScriptedNode, unsigned, type Json, type ScriptedChannel, type ScriptedConnection, type ScriptedNode } from './test-support/scripted-node.js';
 import { NETWORK_ID, SEED_TERMS } from './test-support/terms.js';
 import { until } from './test-support/until.js';
 
@@ -52,13 +51,7 @@ async function scripted(onReconnect?: (conn: ScriptedConnection, n: number) => v
 async function openOn(next: () => Promise<ScriptedConnection>, store: ChannelStore = new MemoryStore()): Promise<{ conn: ScriptedConnection; opened: ScriptedChannel; i: KeyPair; r: KeyPair; errors: ChannelError[] }> {
   const [i, r] = [generateKeyPair(), generateKeyPair()];
   channel = Channel.connect({
-    url: node!.url,
-    role: 'initiator',
-    networkId: NETWORK_ID,
-    initiatorId: i.publicKey,
-    responderId: r.publicKey,
-    ...SEED_TERMS,
-    signer: secretKeySigner(i.secretKey),
+    ...initiatorOptions(node!.url, i, r),
     store,
     reconnect: RECONNECT,
     keepAlive: false,

@@ -176,6 +176,11 @@ export interface ScriptedSession extends ScriptedConnect {
 
 export type ScriptedOptions = Partial<OpenOptions> & { keys?: { i?: KeyPair; r?: KeyPair } };
 
+/** The options of an initiator client of `i` opening the seed's channel with `r` on the node at `url`. */
+export function initiatorOptions(url: string, i: KeyPair, r: KeyPair) {
+  return { url, role: 'initiator' as const, networkId: NETWORK_ID, initiatorId: i.publicKey, responderId: r.publicKey, ...SEED_TERMS, signer: secretKeySigner(i.secretKey) };
+}
+
 /** A scripted node and an initiator client that connected to it to open the seed's channel. */
 export async function connectScripted(options: ScriptedOptions = {}): Promise<ScriptedConnect> {
   const { keys = {}, ...open } = options;
@@ -185,13 +190,7 @@ export async function connectScripted(options: ScriptedOptions = {}): Promise<Sc
   const connection = new Promise<ScriptedConnection>((resolve) => (connected = resolve));
   const node = await startScriptedNode((c) => connected(c));
   const channel = Channel.connect({
-    url: node.url,
-    role: 'initiator',
-    networkId: NETWORK_ID,
-    initiatorId: i.publicKey,
-    responderId: r.publicKey,
-    ...SEED_TERMS,
-    signer: secretKeySigner(i.secretKey),
+    ...initiatorOptions(node.url, i, r),
     store: new MemoryStore(),
     ...open,
     timeouts: { open: 5000, update: 5000, ...open.timeouts },
