@@ -15,7 +15,17 @@ export function latencies(values) {
 }
 
 /** Whether an error of either client measured is a lost race (a conflict) rather than a failure. */
-export const isRace = (e) => e?.name === 'ConflictError' || (e?.name === 'RpcRequestError' && typeof e.hasDataCode === 'function' && e.hasDataCode(107));
+const isRace = (e) => e?.name === 'ConflictError' || (e?.name === 'RpcRequestError' && typeof e.hasDataCode === 'function' && e.hasDataCode(107));
+
+/** `send(side)` for `bothSides` through our clients between `a` and `b`: one transfer of 1 aetto to the other side. */
+export const oursSend = (initiator, responder, a, b) => (side) =>
+  (side === 'initiator' ? initiator.transfer(a.publicKey, b.publicKey, 1n) : responder.transfer(b.publicKey, a.publicKey, 1n)).then(
+    () => true,
+    (e) => {
+      if (isRace(e)) return false;
+      throw e;
+    },
+  );
 
 /**
  * Runs `transfer()` in sequence, `transfers` times or for `runMs`, whichever ends first, after
@@ -107,7 +117,7 @@ export async function loadSdk() {
  * fastest. The native signer signs what aepp-sdk-js signs (network id ++ blake2b(tx)) with
  * node:crypto rather than tweetnacl.
  */
-export async function openSdk({ networkId, a, b, options, nativeSigner }) {
+async function openSdk({ networkId, a, b, options, nativeSigner }) {
   const sdk = await loadSdk();
   const signer = (k) => {
     if (nativeSigner) return async (_tag, tx) => signTx(tx, k.secretKey, networkId, { hashed: true });
@@ -126,4 +136,14 @@ export async function openSdk({ networkId, a, b, options, nativeSigner }) {
   const update = (side) =>
     side === 'initiator' ? ci.update(a.publicKey, b.publicKey, 1, (tx) => signA('', tx)) : cr.update(b.publicKey, a.publicKey, 1, (tx) => signB('', tx));
   return { update, round: () => BigInt(ci.round() ?? 0), disconnect: () => [ci, cr].forEach((c) => c.disconnect()) };
+}
+
+/** `drive(channel)` on aepp-sdk-js channels that `openSdk(open)` opened, disconnected after. */
+export async function withSdk(open, drive) {
+  const channel = await openSdk(open);
+  try {
+    return await drive(channel);
+  } finally {
+    channel.disconnect();
+  }
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Channel, LogStore, MemoryStore, generateKeyPair, secretKeySigner } from '@ch/client';
 import { buildTx, decode, unpackTx } from '@ch/codec';
-import { bothSides, isRace, openSdk, sequential } from './e2e-drivers.mjs';
+import { bothSides, oursSend, sequential, withSdk } from './e2e-drivers.mjs';
 import { measure } from './harness.mjs';
 
 // aepp-sdk-js 14 builds and accepts only Iris+ transactions (create v2), i.e. the `current' profile.
@@ -75,34 +75,17 @@ async function oursSequential(options) {
 async function oursBothSides() {
   return withNode(async (node, a, b) => {
     const [ci, cr, close] = await openOurs(node, a, b);
-    const send = (side) =>
-      (side === 'initiator' ? ci.transfer(a.publicKey, b.publicKey, 1n) : cr.transfer(b.publicKey, a.publicKey, 1n)).then(
-        () => true,
-        (e) => {
-          if (isRace(e)) return false;
-          throw e;
-        },
-      );
     try {
-      return await bothSides(send, () => ci.round, BOTH_SIDES);
+      return await bothSides(oursSend(ci, cr, a, b), () => ci.round, BOTH_SIDES);
     } finally {
       close();
     }
   });
 }
 
-/** aepp-sdk-js channels for `a` and `b` on the local node, open; `drive(channel)` measures them. */
-async function sdkOnNode(nativeSigner, drive) {
-  return withNode(async (node, a, b) => {
-    const options = { url: node.url, ...AMOUNTS, host: 'localhost', port: 3001, minimumDepth: 0 };
-    const channel = await openSdk({ networkId: NETWORK_ID, a, b, options, nativeSigner });
-    try {
-      return await drive(channel);
-    } finally {
-      channel.disconnect();
-    }
-  });
-}
+/** `drive(channel)` on aepp-sdk-js channels for `a` and `b` on the local node. */
+const sdkOnNode = (nativeSigner, drive) =>
+  withNode((node, a, b) => withSdk({ networkId: NETWORK_ID, a, b, options: { url: node.url, ...AMOUNTS, host: 'localhost', port: 3001, minimumDepth: 0 }, nativeSigner }, drive));
 
 const sdkSequential = (nativeSigner) => sdkOnNode(nativeSigner, ({ update }) => sequential(() => update('initiator'), SEQUENTIAL));
 // A lost race resolves `{ accepted: false }` (channels.conflict or aborted_update).

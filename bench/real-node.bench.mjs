@@ -4,7 +4,7 @@
 // process that starts its own node; fewer transfers than in e2e.bench.mjs, as the real node makes
 // about twenty a second. Without the real node its cases are left out, with one line saying why.
 import { Channel, MemoryStore, generateKeyPair, secretKeySigner } from '@ch/client';
-import { bothSides, isRace, openSdk, sequential } from './e2e-drivers.mjs';
+import { bothSides, oursSend, sequential, withSdk } from './e2e-drivers.mjs';
 import { freePort } from '../tools/machine-lock.mjs';
 import { realNodeMissing, withChNode, withRealNode } from './real-node.mjs';
 
@@ -49,31 +49,15 @@ const oursSequential = (kind) =>
 const oursBothSides = (kind) =>
   onNode(kind, async (url, a, b) => {
     const { initiator, responder, close } = await openOurs(url, a, b);
-    const send = (side) =>
-      (side === 'initiator' ? initiator.transfer(a.publicKey, b.publicKey, 1n) : responder.transfer(b.publicKey, a.publicKey, 1n)).then(
-        () => true,
-        (e) => {
-          if (isRace(e)) return false;
-          throw e;
-        },
-      );
     try {
-      return await bothSides(send, () => initiator.round, BOTH_SIDES);
+      return await bothSides(oursSend(initiator, responder, a, b), () => initiator.round, BOTH_SIDES);
     } finally {
       close();
     }
   });
 
 const sdkOnRealNode = (nativeSigner, drive) =>
-  onNode('real', async (url, a, b) => {
-    const options = { url, ...AMOUNTS, ...DEPTH, host: 'localhost', port: await freePort() };
-    const channel = await openSdk({ networkId: NETWORK_ID, a, b, options, nativeSigner });
-    try {
-      return await drive(channel);
-    } finally {
-      channel.disconnect();
-    }
-  });
+  onNode('real', async (url, a, b) => withSdk({ networkId: NETWORK_ID, a, b, options: { url, ...AMOUNTS, ...DEPTH, host: 'localhost', port: await freePort() }, nativeSigner }, drive));
 
 const sdkSequential = (nativeSigner) => sdkOnRealNode(nativeSigner, ({ update }) => sequential(() => update('initiator'), SEQUENTIAL));
 // A lost race resolves `{ accepted: false }` (channels.conflict or aborted_update).
