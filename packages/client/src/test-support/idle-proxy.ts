@@ -4,7 +4,7 @@
  * What the node sends does not count, so only the client's own frames keep it connected.
  */
 import { createServer, connect, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 
 export interface IdleProxy {
   /** `target` (a `ws://host:port/…` url) with the proxy's port in its place. */
@@ -45,17 +45,9 @@ export async function startIdleProxy(target: { host: string; port: number }, idl
     client.pipe(upstream);
     upstream.on('data', (chunk: Buffer) => void (muted || client.write(chunk)));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const url = await listenOnLoopback(server);
   return {
-    url(url) {
-      const u = new URL(url);
-      u.host = `127.0.0.1:${port}`;
-      return u.toString();
-    },
+    url,
     get dropped() {
       return dropped;
     },

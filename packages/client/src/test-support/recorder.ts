@@ -8,10 +8,11 @@
  * The recording becomes a transcript in the corpus format of fixtures/transcripts (`toTranscript`).
  */
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { parseJson, stringifyJson, type JsonValue } from '@ch/rpc';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Role } from '../signer.js';
+import { listenOnLoopback } from './loopback.js';
 
 export type WireEvent =
   | { readonly conn: number; readonly actor: Role; readonly kind: 'open'; readonly path: string }
@@ -91,17 +92,9 @@ export async function startRecorder(target: string): Promise<WireRecorder> {
       });
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const url = await listenOnLoopback(server);
   return {
-    url(url) {
-      const u = new URL(url);
-      u.host = `127.0.0.1:${port}`;
-      return u.toString();
-    },
+    url,
     events,
     drop(role) {
       // The client's socket is cut; closing it ends the node's side too (closeBoth), without a close frame.
