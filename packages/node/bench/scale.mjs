@@ -104,8 +104,10 @@ async function serve() {
   // Every account is one client, each its own connection and session, all connecting at once: the
   // defaults (4,096 connections, 256 before upgrade, 1,000 sessions) would refuse most of them, and
   // an operator serving this many channels raises them, as `channels.max_count` on the real node.
+  // Thousands of upgrades queued on one loop take longer than the 10 s handshake timeout, and the
+  // raw clients, which do not ping, wait idle longer than a minute for all the others to connect.
   const clients = accounts.length;
-  const limits = { maxConnections: clients, maxPendingConnections: clients, maxSessions: clients };
+  const limits = { maxConnections: clients, maxPendingConnections: clients, maxSessions: clients, handshakeTimeoutMs: 120_000, idleTimeoutMs: 600_000 };
   const node = await startNode({ networkId: NETWORK_ID, profile: 'current', accounts: accounts.map((publicKey) => ({ publicKey, balance: 10n ** 21n })), limits });
   process.send({ url: node.url, files: files() });
   // The harness's process may die without killing this one: its server would then run forever.
