@@ -12,8 +12,11 @@
  * One case needs the order of a reply too: an update proposed while the node waits for our
  * signature on the peer's update (a race, or on purpose: an operation that supersedes the peer's
  * request) is answered "ok" and dropped by the node (aesc_fsm awaiting_signature), and the
- * conflict that ends the peer's round ends ours with it. The node's "ok" then arrives after the
- * peer's sign request and before that conflict.
+ * conflict that ends the peer's round ends ours with it. The node's "ok" arrives before that
+ * conflict, on either side of the peer's sign request: the real node's WebSocket handler, blocked
+ * in our call, writes the "ok" before the sign request the FSM sent it earlier. A node that takes
+ * our request sends our own sign request before any round of the peer, so an "ok" followed by a
+ * peer's round with none of ours between means ours was dropped.
  *
  * A round we refuse ends here as soon as the refusal is sent (core/step.ts): the node's report of
  * its end, `aborted_update` or the 2019 node's conflict, comes after and ends nothing more.
@@ -53,7 +56,6 @@ export function conflictVictims(round: SigningRound | undefined, current: Operat
     current !== round.op &&
     current.phase === 'requested' &&
     current.okSeq !== undefined &&
-    current.okSeq > round.seq &&
     current.okSeq < conflictSeq;
   if (raced) victims.push(current);
   return victims;

@@ -109,8 +109,29 @@ const SCENARIOS: readonly Scenario[] = [
     name: 'both propose at the same round: a conflict on both sides, then the channel goes on',
     transcript: 'update_conflict',
     unordered: true,
-    async body({ open }) {
-      const c = await open([4, 5]);
+    async body({ counterpart, open }) {
+      // Both FSMs take their own client's request before either proposal reaches the other: each
+      // signer waits until both were asked. Otherwise, on the real node, the proposal signed first
+      // may reach the other FSM before its own signature, or even its own request, and which frames
+      // that side sees is then the race's outcome (race-order.test.ts covers a request dropped so).
+      let asked = 0;
+      let bothAsked: () => void = () => undefined;
+      const barrier = new Promise<void>((resolve) => (bothAsked = resolve));
+      const crossing = (account: number): Signer => {
+        const own = secretKeySigner(counterpart.accounts[account]!.secretKey);
+        let first = true;
+        return {
+          async sign(tx, context) {
+            if (first && context.method === 'channels.sign.update') {
+              first = false;
+              if (++asked === 2) bothAsked();
+              await barrier;
+            }
+            return own.sign(tx, context);
+          },
+        };
+      };
+      const c = await open([4, 5], { initiator: { signer: crossing(4) }, responder: { signer: crossing(5) } });
       const conflicts: Record<'I' | 'R', number> = { I: 0, R: 0 };
       c.I.on('conflict', () => void conflicts.I++);
       c.R.on('conflict', () => void conflicts.R++);
