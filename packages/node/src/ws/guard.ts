@@ -1,19 +1,20 @@
 /**
- * One WebSocket connection held to its limits: frames within the rate, JSON within depth and
- * number length, and a client that reads what it is sent. A violation closes the connection with
+ * One WebSocket connection held to its limits: frames and bytes within their rates (a client over
+ * them is slowed, see throttle.ts), JSON within depth and number length, and a client that reads
+ * what it is sent. A violation closes the connection with
  * a close code and reason, logged once; a peer that leaves the close unanswered (or cannot read it)
  * is cut off after the handshake timeout rather than ws's 30 s.
  */
 import type { WebSocket } from 'ws';
 import { jsonBreach } from './json-depth.js';
 import type { ConnectionLimits } from './limits.js';
-import { TokenBucket } from './token-bucket.js';
+import { Throttle } from './throttle.js';
 
 /** WebSocket close codes (RFC 6455 §7.4.1). */
 export const CloseCode = { NORMAL: 1000, POLICY: 1008, TOO_BIG: 1009, TRY_AGAIN_LATER: 1013 } as const;
 
 export class ConnectionGuard {
-  readonly #bucket: TokenBucket;
+  readonly #throttle: Throttle;
   #closing = false;
 
   constructor(
@@ -22,10 +23,13 @@ export class ConnectionGuard {
     readonly log: (line: string) => void,
     readonly peer: string,
   ) {
-    this.#bucket = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
-    const frame = (): void => void this.admit();
+    this.#throttle = new Throttle(ws, limits);
+    const frame = (data: Buffer): void => {
+      if (!this.#closing) this.#throttle.count(data.length);
+    };
     ws.on('ping', frame);
     ws.on('pong', frame);
+    ws.once('close', () => this.#throttle.stop());
     // ws has already started the close with the code the fault calls for (1002, 1007, 1009).
     ws.on('error', (e: Error & { code?: string }) => this.#closed(`${e.code ?? 'error'}: ${e.message}`));
   }
@@ -34,12 +38,12 @@ export class ConnectionGuard {
     return this.#closing;
   }
 
-  /** A frame arrived: false if the connection is closing or just went over its rate. */
-  admit(): boolean {
-    if (this.#closing) return false;
-    if (this.#bucket.take()) return this.#readsEnough();
-    this.shut(CloseCode.POLICY, 'message rate exceeded');
-    return false;
+  /** A data message of `bytes`: `handle` runs when the rates allow, unless the connection is closing by then. */
+  deliver(bytes: number, handle: () => void): void {
+    if (this.#closing) return;
+    this.#throttle.deliver(bytes, () => {
+      if (this.#readsEnough()) handle();
+    });
   }
 
   /** A text message to parse: false if it is too deep or holds too long a number (the connection is then closing). */
@@ -60,6 +64,7 @@ export class ConnectionGuard {
   shut(code: number, reason: string, violation = true): void {
     if (this.#closing) return;
     this.#closing = true;
+    this.#throttle.stop();
     this.ws.close(code, reason);
     if (violation) {
       this.log(`${this.peer}: ${reason}, closed with ${code}`);
@@ -78,6 +83,7 @@ export class ConnectionGuard {
     if (this.#closing) return;
     this.log(`${this.peer}: ${reason}, closed`);
     this.#closing = true;
+    this.#throttle.stop();
     this.#cutOffLater();
   }
 

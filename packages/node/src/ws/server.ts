@@ -108,9 +108,12 @@ export async function serveChannels(opts: { port: number; host: string; profile:
     sessions++;
     session.attach(fsm);
     ws.on('message', (data, isBinary) => {
-      if (!guard.admit() || isBinary) return;
-      const text = data.toString();
-      if (guard.acceptText(text)) session.received(text);
+      // binaryType is ws's default, 'nodebuffer': every message is one Buffer.
+      guard.deliver((data as Buffer).length, () => {
+        if (isBinary) return;
+        const text = data.toString();
+        if (guard.acceptText(text)) session.received(text);
+      });
     });
     ws.on('close', () => {
       sessions--;

@@ -1,4 +1,4 @@
-/** A token bucket: `burst` at once, refilled at `perSecond`. */
+/** A token bucket: `burst` at once, refilled at `perSecond`; a take may overdraw it. */
 export class TokenBucket {
   #tokens: number;
   #at = performance.now();
@@ -10,13 +10,11 @@ export class TokenBucket {
     this.#tokens = burst;
   }
 
-  /** Takes a token: false once the bucket is empty. */
-  take(): boolean {
+  /** Takes `n` tokens: the milliseconds until the bucket is out of debt again (0 if it is not in debt). */
+  take(n = 1): number {
     const now = performance.now();
-    this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#at) * this.perSecond) / 1000);
+    this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#at) * this.perSecond) / 1000) - n;
     this.#at = now;
-    if (this.#tokens < 1) return false;
-    this.#tokens--;
-    return true;
+    return this.#tokens >= 0 ? 0 : (-this.#tokens * 1000) / this.perSecond;
   }
 }

@@ -1,0 +1,82 @@
+/**
+ * A connection's frame and byte rates. A client over a rate is not closed (a burst of honest
+ * requests can outrun any rate) but slowed: the node stops reading from its socket, so TCP pushes
+ * back on the sender, and frames already read are held and handled one by one as the rates allow.
+ * Handling them as they were read would run a whole read (hundreds of frames) at once and stall
+ * every other connection on the loop for that long.
+ */
+import type { WebSocket } from 'ws';
+import type { ConnectionLimits } from './limits.js';
+import { TokenBucket } from './token-bucket.js';
+
+interface Held {
+  readonly bytes: number;
+  readonly handle: () => void;
+  /** Its tokens are taken (it waits only for the debt its taking made). */
+  paid: boolean;
+}
+
+export class Throttle {
+  readonly #messages: TokenBucket;
+  readonly #bytes: TokenBucket;
+  readonly #held: Held[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #stopped = false;
+
+  constructor(
+    readonly ws: WebSocket,
+    limits: ConnectionLimits,
+  ) {
+    this.#messages = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
+    this.#bytes = new TokenBucket(limits.bytesPerSecond, limits.byteBurst);
+  }
+
+  /** A control frame (ws answers it by itself): it counts, and over a rate reading pauses. */
+  count(bytes: number): void {
+    const wait = this.#take(bytes);
+    if (wait > 0 && this.#timer === undefined) this.#hold(wait);
+  }
+
+  /** A data frame of `bytes`: `handle` runs now if the rates allow and nothing is held before it, else later in order. */
+  deliver(bytes: number, handle: () => void): void {
+    if (this.#stopped) return;
+    if (this.#held.length > 0 || this.#timer !== undefined) {
+      this.#held.push({ bytes, handle, paid: false });
+      return;
+    }
+    const wait = this.#take(bytes);
+    if (wait === 0) return handle();
+    this.#held.push({ bytes, handle, paid: true });
+    this.#hold(wait);
+  }
+
+  /** Drops what is held; nothing more runs (the connection is closing or gone). */
+  stop(): void {
+    this.#stopped = true;
+    this.#held.length = 0;
+    clearTimeout(this.#timer);
+  }
+
+  #take(bytes: number): number {
+    return Math.max(this.#messages.take(), this.#bytes.take(bytes));
+  }
+
+  #hold(ms: number): void {
+    this.ws.pause();
+    this.#timer = setTimeout(() => this.#release(), Math.ceil(ms));
+  }
+
+  #release(): void {
+    this.#timer = undefined;
+    for (let next = this.#held[0]; next !== undefined && !this.#stopped; next = this.#held[0]) {
+      if (!next.paid) {
+        next.paid = true;
+        const wait = this.#take(next.bytes);
+        if (wait > 0) return this.#hold(wait);
+      }
+      this.#held.shift();
+      next.handle();
+    }
+    if (!this.#stopped) this.ws.resume();
+  }
+}
