@@ -2,7 +2,8 @@
  * LogStore after a power cut: writes not yet flushed may survive in part and in any order, so a
  * complete entry may follow a torn one. The log goes back to its last entry before the tear, unless
  * an entry after it says the log was flushed past it (then it is corruption, `invalid`). And every
- * save that holds a pending state (our signature goes out after it) is flushed before it resolves.
+ * save that holds a state our signature completes is flushed before it resolves (that signature
+ * goes out after it).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -88,28 +89,53 @@ describe('after a power cut', () => {
     await expect(load()).rejects.toMatchObject({ kind: 'store', code: 'invalid', message: expect.stringContaining(`corrupted at byte ${end}`) });
   });
 
-  test('as LogStore writes it: a confirmation is the only save left unflushed, and losing it goes back to the pending state', async () => {
+  test('as LogStore writes it: only a state our signature completes (and the first record) is flushed; losing the rest goes back to it', async () => {
     const store = new LogStore(dir);
     lock = await store.lock(CHANNEL, 'initiator');
     await store.save(sampleRecord(5n)); // the first
-    await store.save(sampleRecord(5n, true)); // ours, signed alone: our signature goes out next
+    await store.save(sampleRecord(5n, true)); // ours, signed alone: the node gives it back if the peer completes it
     await store.save(sampleRecord(6n)); // its confirmation
-    await store.save(sampleRecord(6n, true)); // ours again
+    await store.save(sampleRecord(6n, 'co-signed')); // the peer's, our signature completes it: flushed before it goes out
     await store.save(sampleRecord(7n)); // its confirmation
     await lock.release();
     lock = undefined;
     const bytes = readFileSync(logOf());
-    const [first, pending, confirmed, again, last] = entries(bytes);
-    // Each entry says how far the log was flushed before it: every save but a confirmation was.
-    expect([first, pending, confirmed, again, last].map((e) => e!.durable)).toEqual([0, first!.end, pending!.end, pending!.end, again!.end]);
+    const [first, own, confirmed, completed, last] = entries(bytes);
+    // Each entry says how far the log was flushed before it.
+    expect([first, own, confirmed, completed, last].map((e) => e!.durable)).toEqual([0, first!.end, first!.end, first!.end, completed!.end]);
 
-    // The confirmation torn by the cut, the entry after it complete (it did not flush it): the pending state.
+    // Our proposal and its confirmation lost to the cut (torn), nothing flushed after: the first record.
+    const torn = Buffer.from(bytes);
+    torn.fill(0xa5, own!.start + 20, own!.end);
+    writeFileSync(logOf(), torn.subarray(0, confirmed!.end));
+    expect(await load()).toEqual(sampleRecord(5n));
+    // The confirmation of the state we completed lost: that state, pending, as flushed.
     const tornConfirmation = Buffer.from(bytes);
-    tornConfirmation.fill(0xa5, confirmed!.start + 20, confirmed!.end);
-    writeFileSync(logOf(), tornConfirmation.subarray(0, again!.end));
-    expect(await load()).toEqual(sampleRecord(5n, true));
-    // The confirmation torn once the next save flushed it: corruption.
+    tornConfirmation.fill(0xa5, last!.start + 20, last!.end);
     writeFileSync(logOf(), tornConfirmation);
+    expect(await load()).toEqual(sampleRecord(6n, 'co-signed'));
+    // Our proposal torn though the save that completed the peer's flushed it: corruption.
+    writeFileSync(logOf(), torn);
     await expect(load()).rejects.toMatchObject({ code: 'invalid' });
+  });
+
+  test('past 64 KiB of unflushed saves, the next state our signature completes is flushed with them (fdatasync)', async () => {
+    const store = new LogStore(dir);
+    lock = await store.lock(CHANNEL, 'initiator');
+    await store.save(sampleRecord(1n));
+    for (let round = 1n; round <= 120n; round++) {
+      await store.save(sampleRecord(round, true));
+      await store.save(sampleRecord(round + 1n));
+    }
+    await store.save(sampleRecord(121n, 'co-signed'));
+    await store.save(sampleRecord(122n));
+    await lock.release();
+    lock = undefined;
+    const written = entries(readFileSync(logOf()));
+    const [first, completed, last] = [written[0]!, written.at(-2)!, written.at(-1)!];
+    expect(completed.start - first.end).toBeGreaterThan(1 << 16);
+    expect(written.slice(1, -1).every((e) => e.durable === first.end)).toBe(true);
+    expect(last.durable).toBe(completed.end);
+    expect(await load()).toEqual(sampleRecord(122n));
   });
 });

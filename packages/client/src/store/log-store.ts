@@ -3,15 +3,18 @@
  * is durable at about the speed of memory. Each save appends one entry (the whole record); the
  * newest complete entry is the record. It writes only records this instance has locked (`lock`).
  *
- * Durability: every save is flushed (an O_DSYNC write) before it resolves, but a confirmation: a record
- * with no pending state, its state at the round of the pending state of the entry before (the
- * state both signed, which that entry holds already, flushed). Losing a confirmation in a power cut
- * leaves the record as it was before it, which the client resumes from like a crash there. A save
- * that holds a pending state precedes our signature on it going out, so it is flushed, whoever
- * signed it: after a power cut the client must not come back to an older round and sign another
- * state at the same round while the peer holds our signature on the first. The next flushed save
- * covers a confirmation, and the lock's release flushes it. (Not flushed in the background: a
- * write to a page under writeback waits for it, so every append would.)
+ * Durability: a save is flushed (an O_DSYNC write) before it resolves, but for two kinds the node
+ * gives back on reestablishing (ChannelStore.save): a confirmation (no pending state, its state at
+ * the round of the entry before's pending state), and a pending state we signed alone (our own
+ * proposal, the peer's signature still to come). So a pending state our signature completes (the
+ * peer's proposal we co-sign) is flushed: once that signature is out the peer may hold the state,
+ * and we must too. Lost in a power cut, either leaves the record at
+ * the co-signed state before: if the peer completed our proposal the node holds it and the client
+ * adopts it on reestablishing (both signatures checked); if not, the proposal is void, as when the
+ * node reports a conflict and the client drops it (core/step.ts) — after which the protocol has
+ * both sides sign another state at that round anyway. The next flushed save covers what is
+ * unflushed, and the lock's release flushes it. (Not flushed in the background: a write to a page
+ * under writeback waits for it, so every append would.)
  *
  * Entry: length (u32, big-endian), its complement, `durable` (u32: how far the log was known
  * flushed when the entry was written), CRC-32 of `durable` and the payload, payload (the record as
@@ -32,17 +35,20 @@ import type { FileHandle } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import type { Encoded } from '@ch/codec';
+import { unwrap } from '../checks.js';
 import { StoreError, StoreErrorCode } from '../errors.js';
 import type { Role } from '../signer.js';
 import { FILE_MODE, prepareDirectory, recordBase, replaceFile } from './directory.js';
 import { decodeRecord, encodeRecord, ioError, readRecordFile } from './file-store.js';
 import { lockFile } from './file-lock.js';
 import { HeldLocks } from './held-locks.js';
-import { onlyRecord, ROLES, type ChannelRecord, type ChannelStore, type RecordLock } from './store.js';
+import { onlyRecord, ROLES, type ChannelRecord, type ChannelStore, type RecordLock, type StoredState } from './store.js';
 
 const HEADER = 16;
 const DEFAULT_COMPACT_AT = 1 << 20;
 const PREALLOCATE_SLACK = 1 << 16;
+/** Unflushed bytes worth writing again in one O_DSYNC write (see appendDurably). */
+const TAIL_LIMIT = 1 << 16;
 
 export interface LogStoreOptions {
   /** Bytes a log may grow to before it is rewritten as its last entry; default 1 MiB. */
@@ -54,7 +60,7 @@ interface Writer {
   readonly handle: FileHandle;
   /** The log opened again for writes that are durable once they return (O_DSYNC), where the platform has it. */
   readonly durably: FileHandle | undefined;
-  /** What is written past `durable`, unflushed (a confirmation): a durable write writes it again with its own entry. */
+  /** What is written past `durable`, unflushed, while under TAIL_LIMIT: a durable write writes it again with its own entry. */
   tail: Uint8Array | undefined;
   /** Where the complete entries end. */
   size: number;
@@ -105,11 +111,13 @@ export class LogStore implements ChannelStore {
           const writer = await this.#writer(channelId, role);
           if (writer.size > this.compactAt) return await this.#compact(writer, channelId, role, payload, record);
           const entry = frame(payload, writer.durable);
-          const later = record.pending === undefined && record.state.round === writer.lastPending;
+          const later = record.pending === undefined ? record.state.round === writer.lastPending : signedAlone(record.pending);
           if (later) {
             // Into the page cache, microseconds: synchronously, rather than a round trip through the thread pool.
             write(writer.handle, entry, writer.size);
-            writer.tail = writer.tail ? concat(writer.tail, entry) : entry;
+            // Kept to write again with the next durable entry, up to TAIL_LIMIT: past it that entry is flushed with `fdatasync`.
+            const unflushed = writer.size - writer.durable;
+            writer.tail = unflushed + entry.length > TAIL_LIMIT ? undefined : writer.tail ? concat(writer.tail, entry) : entry;
             writer.size += entry.length;
           } else {
             appendDurably(writer, entry);
@@ -204,6 +212,11 @@ export class LogStore implements ChannelStore {
   }
 }
 
+/** A state with one signature: ours on our own proposal (the client checked it before saving). */
+function signedAlone(state: StoredState): boolean {
+  return (unwrap(state.tx).signed?.signatures.length ?? 0) < 2;
+}
+
 function frame(payload: Uint8Array, durable: number): Uint8Array {
   const entry = new Uint8Array(HEADER + payload.length);
   const view = new DataView(entry.buffer);
@@ -293,11 +306,13 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
  * before it signs anyway, and a round trip through the thread pool (a wake-up of each thread on a
  * busy machine) cost more than the flush itself on this disk. One O_DSYNC write of the unflushed
  * tail and the entry, which costs less than a write and an `fdatasync`: it flushes what it writes
- * only, which is all there is past `durable`.
+ * only, which is all there is past `durable`. A tail past TAIL_LIMIT (many unflushed saves of our
+ * own proposals) is not kept: the entry is written, then the log flushed with `fdatasync`.
  */
 function appendDurably(writer: Writer, entry: Uint8Array): void {
-  const bytes = writer.tail ? concat(writer.tail, entry) : entry;
-  if (writer.durably) {
+  const rewrite = writer.tail !== undefined || writer.size === writer.durable;
+  if (writer.durably && rewrite) {
+    const bytes = writer.tail ? concat(writer.tail, entry) : entry;
     write(writer.durably, bytes, writer.durable);
     writer.size = writer.durable + bytes.length;
   } else {

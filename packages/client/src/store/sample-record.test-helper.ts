@@ -21,8 +21,8 @@ export function sampleState(round: bigint, balances: readonly [bigint, bigint] =
   return { round, tx, balances: entries };
 }
 
-/** The record at `round`; with `pending`, a round + 1 this party signed alone. */
-export function sampleRecord(round: bigint, pending = false, role: Role = 'initiator'): ChannelRecord {
+/** The record at `round`; with `pending`, a round + 1 this party signed alone (`true`) or completed with its signature (`'co-signed'`). */
+export function sampleRecord(round: bigint, pending: boolean | 'co-signed' = false, role: Role = 'initiator'): ChannelRecord {
   const own = role === 'initiator' ? INITIATOR : RESPONDER;
   return {
     channelId: CHANNEL,
@@ -39,6 +39,6 @@ export function sampleRecord(round: bigint, pending = false, role: Role = 'initi
     },
     fsmId: 'ba_ZG0hvKdgSOCMyu/1pVJaOCyUYc260bVVPLZg5Qzy/rcuM9pd',
     state: sampleState(round),
-    ...(pending && { pending: sampleState(round + 1n, undefined, [own]) }),
+    ...(pending && { pending: sampleState(round + 1n, undefined, pending === 'co-signed' ? undefined : [own]) }),
   };
 }
