@@ -1,12 +1,15 @@
 /**
  * Malformed WebSocket frames over raw TCP, each on its own connection: the node closes that
- * connection and stays up, and a fresh channel opens after every one.
+ * connection and stays up, and a fresh channel opens after every one. And a client whose FSM
+ * holds a request back while it keeps sending is no longer read once its backlog is full.
  */
 import { connect, type Socket } from 'node:net';
 import { generateKeyPair } from '@ch/codec';
+import { stringifyJson } from '@ch/rpc';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startNode, type RunningNode } from './node.js';
-import { connectPair, NETWORK_ID } from './test-support/channel.js';
+import { closeChannel, connectPair, NETWORK_ID, openChannel } from './test-support/channel.js';
+import { DEFAULT_LIMITS } from './ws/limits.js';
 
 const i = generateKeyPair();
 const r = generateKeyPair();
@@ -87,3 +90,49 @@ test.each([
   I2.ws.close();
   R2.ws.close();
 });
+
+test('a client whose FSM holds a request back is read no further than its backlog; other channels stay fast; all is served once the FSM moves on', async () => {
+  const c = await openChannel('current');
+  try {
+    const { initiator: I, responder: R, i: ki, r: kr } = c;
+    // The initiator's update waits in awaiting_update_ack for the responder's signature…
+    I.notify('channels.update.new', { from: ki.publicKey, to: kr.publicKey, amount: 1 });
+    I.request('channels.update', { signed_tx: I.sign(await I.nextMethod('channels.sign.update')) });
+    const ack = await R.nextMethod('channels.sign.update_ack');
+    // …so its next one is postponed, and everything sent after it waits in the session.
+    I.notify('channels.update.new', { from: ki.publicKey, to: kr.publicKey, amount: 2 });
+    const ping = frame(0x81, Buffer.from(stringifyJson({ id: 7, jsonrpc: '2.0', method: 'channels.system', params: { action: 'ping', pad: 'p'.repeat(64 * 1024) } })));
+    const count = 768;
+    const socket = (I.ws as unknown as { _socket: Socket })._socket;
+    // The same buffer written again and again: the sender's memory stays small, the node's is measured.
+    for (let n = 0; n < count; n++) socket.write(ping);
+    const sent = count * ping.length;
+    const rss0 = process.memoryUsage().rss;
+    const [I2, R2] = await connectPair(c.node, ki, kr);
+    const times: number[] = [];
+    let peak = rss0;
+    for (let n = 0; n < 100; n++) {
+      const t = performance.now();
+      await I2.nextReply(I2.request('channels.system', { action: 'ping' }), 2000);
+      times.push(performance.now() - t);
+      peak = Math.max(peak, process.memoryUsage().rss);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    times.sort((a, b) => a - b);
+    const grew = (peak - rss0) / 2 ** 20;
+    console.log(`backlog: ${(sent / 2 ** 20).toFixed(0)} MiB sent behind a held request, RSS +${grew.toFixed(1)} MiB; other channel's ping p50 ${times[50]!.toFixed(1)} ms, max ${times[99]!.toFixed(1)} ms`);
+    // The rates alone let in 16 MiB at once and 8 MiB a second, each held as a buffer and a string (+71 MiB here).
+    expect(grew).toBeLessThan(DEFAULT_LIMITS.maxBacklogBytes / 2 ** 20 + 32);
+    expect(times[99]).toBeLessThan(200);
+    // The responder signs: the FSM moves on, the held transfer is answered and every ping after it.
+    R.request('channels.update_ack', { signed_tx: R.sign(ack) });
+    // The pings the session held come first, then the sign request, then the rest read later.
+    const pongs = (): number => I.received.filter((m) => m.id === 7).length;
+    while (pongs() < count) await I.next(undefined, 10_000);
+    expect(I.received.filter((m) => m.method === 'channels.sign.update')).toHaveLength(2);
+    expect(I.closed).toBe(false);
+    for (const x of [I2, R2]) x.ws.terminate();
+  } finally {
+    await closeChannel(c);
+  }
+}, 60_000);

@@ -8,12 +8,15 @@
 import type { WebSocket } from 'ws';
 import { jsonBreach } from './json-depth.js';
 import type { ConnectionLimits } from './limits.js';
+import { ReadPause } from './pause.js';
 import { Throttle } from './throttle.js';
 
 /** WebSocket close codes (RFC 6455 §7.4.1). */
 export const CloseCode = { NORMAL: 1000, POLICY: 1008, TOO_BIG: 1009, TRY_AGAIN_LATER: 1013 } as const;
 
 export class ConnectionGuard {
+  /** Reading the socket: paused by the rates, the session's backlog, or a close for a violation. */
+  readonly reading: ReadPause;
   readonly #throttle: Throttle;
   #closing = false;
 
@@ -23,7 +26,8 @@ export class ConnectionGuard {
     readonly log: (line: string) => void,
     readonly peer: string,
   ) {
-    this.#throttle = new Throttle(ws, limits);
+    this.reading = new ReadPause(ws);
+    this.#throttle = new Throttle(this.reading, limits);
     const frame = (data: Buffer): void => {
       if (!this.#closing) this.#throttle.count(data.length);
     };
@@ -68,7 +72,7 @@ export class ConnectionGuard {
     this.ws.close(code, reason);
     if (violation) {
       this.log(`${this.peer}: ${reason}, closed with ${code}`);
-      this.ws.pause();
+      this.reading.hold('closing');
     }
     this.#cutOffLater();
   }

@@ -21,6 +21,11 @@ export interface ConnectionLimits {
   readonly bytesPerSecond: number;
   /** …after a burst of this many; beyond it reading pauses as for the message rate. */
   readonly byteBurst: number;
+  /**
+   * Bytes of a client's messages waiting to be handled (its session handles one at a time, and its
+   * FSM may hold one back); beyond it the node reads no more from that client until half are handled.
+   */
+  readonly maxBacklogBytes: number;
   /** Bytes the node may hold unsent for a client that does not read (1008 beyond it). */
   readonly maxBufferedBytes: number;
   /** TCP connections open at once, upgraded or not; more are destroyed on arrival. */
@@ -46,6 +51,8 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   messageBurst: 1_000,
   bytesPerSecond: 8 * DEFAULT_MAX_FRAME_BYTES,
   byteBurst: 16 * DEFAULT_MAX_FRAME_BYTES,
+  // Above the conflict storm's 10,000 requests at once from each side (under 1 MB).
+  maxBacklogBytes: 4 * DEFAULT_MAX_FRAME_BYTES,
   maxBufferedBytes: 8 * DEFAULT_MAX_FRAME_BYTES,
   maxConnections: 4096,
   maxPendingConnections: 256,

@@ -92,7 +92,8 @@ export async function serveChannels(opts: { port: number; host: string; profile:
 
   function connect(guard: ConnectionGuard, query: URLSearchParams): void {
     const { ws } = guard;
-    const session = new ClientSession({ send: (text) => guard.send(text), close: () => ws.close() }, profile);
+    const socket = { send: (text: string) => guard.send(text), close: () => ws.close(), pauseReading: () => guard.reading.hold('backlog'), resumeReading: () => guard.reading.release('backlog') };
+    const session = new ClientSession(socket, profile, limits);
     const returning = isReestablish(query);
     // As aesc_limits: a new channel is refused beyond the cap; a client coming back for one is not.
     if (!returning && sessions >= limits.maxSessions) {

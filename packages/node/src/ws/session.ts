@@ -2,13 +2,16 @@
  * One client's WebSocket session (sc_ws_handler): it owns the client's FSM and relays between
  * them. Like the node's handler process it does one thing at a time, in arrival order: a request
  * the FSM holds back (postponed in a transition state) holds back everything after it, FSM
- * reports included, until it is answered.
+ * reports included, until it is answered. What waits is capped (`maxBacklogBytes`): beyond it the
+ * node stops reading the client's socket until half of it is handled, so a client whose FSM
+ * holds a request back cannot queue without bound.
  */
 import type { Encoded } from '@ch/codec';
 import { errorReply, JsonRpcErrorCode, DataCode, nodeNotification, parseJson, stringifyJson, type JsonValue, type NodeErrorReply, type NodeMessage, type NodeNotification } from '@ch/rpc';
 import type { ClientPort, ClientReport } from '../fsm/events.js';
 import type { ChannelFsm } from '../fsm/fsm.js';
 import type { Profile } from '../profiles.js';
+import type { ConnectionLimits } from './limits.js';
 import { notification } from './notify.js';
 import { processRequest, type ErrorReason, type Outcome } from './requests.js';
 
@@ -16,7 +19,12 @@ import { processRequest, type ErrorReason, type Outcome } from './requests.js';
 export interface ClientSocket {
   send(text: string): void;
   close(): void;
+  /** Stop reading the client's socket (TCP then pushes back on it), or read it again. */
+  pauseReading(): void;
+  resumeReading(): void;
 }
+
+export type SessionLimits = Pick<ConnectionLimits, 'maxBacklogBytes'>;
 
 type Work = { kind: 'text'; text: string } | { kind: 'report'; report: ClientReport } | { kind: 'close' };
 
@@ -60,12 +68,15 @@ export class ClientSession implements ClientPort {
   #fsm: ChannelFsm | undefined;
   #channelId: Encoded<'ch'> | null = null;
   readonly #work: Work[] = [];
+  /** Characters (bytes, for JSON's ASCII) of client text received and not yet handled. */
+  #backlog = 0;
   #busy = false;
   #closed = false;
 
   constructor(
     readonly socket: ClientSocket,
     readonly profile: Profile,
+    readonly limits: SessionLimits,
   ) {}
 
   /** The FSM is created after the session, since its first act is to report to it. */
@@ -75,6 +86,8 @@ export class ClientSession implements ClientPort {
 
   /** A text frame from the client. */
   received(text: string): void {
+    this.#backlog += text.length;
+    if (this.#backlog > this.limits.maxBacklogBytes) this.socket.pauseReading();
     this.#push({ kind: 'text', text });
   }
 
@@ -116,6 +129,10 @@ export class ClientSession implements ClientPort {
         }
       } catch {
         // Whatever one message does, the session goes on serving the next: no input may stop it.
+      }
+      if (work.kind === 'text') {
+        this.#backlog -= work.text.length;
+        if (this.#backlog <= this.limits.maxBacklogBytes / 2) this.socket.resumeReading();
       }
     }
     this.#busy = false;

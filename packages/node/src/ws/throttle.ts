@@ -5,8 +5,8 @@
  * Handling them as they were read would run a whole read (hundreds of frames) at once and stall
  * every other connection on the loop for that long.
  */
-import type { WebSocket } from 'ws';
 import type { ConnectionLimits } from './limits.js';
+import type { ReadPause } from './pause.js';
 import { TokenBucket } from './token-bucket.js';
 
 interface Held {
@@ -24,7 +24,7 @@ export class Throttle {
   #stopped = false;
 
   constructor(
-    readonly ws: WebSocket,
+    readonly reading: ReadPause,
     limits: ConnectionLimits,
   ) {
     this.#messages = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
@@ -62,7 +62,7 @@ export class Throttle {
   }
 
   #hold(ms: number): void {
-    this.ws.pause();
+    this.reading.hold('rate');
     this.#timer = setTimeout(() => this.#release(), Math.ceil(ms));
   }
 
@@ -77,6 +77,6 @@ export class Throttle {
       this.#held.shift();
       next.handle();
     }
-    if (!this.#stopped) this.ws.resume();
+    if (!this.#stopped) this.reading.release('rate');
   }
 }
