@@ -50,18 +50,31 @@ const KINDS: [string, Buffer][] = [
   ['oversize length field 2^63', Buffer.from([0x81, 0xff, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4])],
 ];
 
-/** Upgrades a raw socket, writes `bytes`, resolves when the node ends the connection. */
-async function attack(bytes: Buffer): Promise<void> {
+/** A raw socket upgraded with `query` over an initiator's, `received` what the node sent; `ended` resolves when the node ends it. */
+async function upgraded(query: Record<string, string> = {}): Promise<{ socket: Socket; received: Buffer[]; ended: Promise<void> }> {
   const url = new URL(node.url);
   const socket: Socket = connect(Number(url.port), url.hostname);
   socket.on('error', () => undefined);
+  const received: Buffer[] = [];
+  socket.on('data', (b: Buffer) => received.push(b));
   const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-  const query = new URLSearchParams({ role: 'initiator', host: 'localhost', initiator_id: i.publicKey, responder_id: r.publicKey, lock_period: '10', push_amount: '1', initiator_amount: '8', responder_amount: '4', channel_reserve: '2', port: '1' });
-  socket.write(`GET /channel?${query} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+  const params = new URLSearchParams({ role: 'initiator', host: 'localhost', initiator_id: i.publicKey, responder_id: r.publicKey, lock_period: '10', push_amount: '1', initiator_amount: '8', responder_amount: '4', channel_reserve: '2', port: '1', ...query });
+  socket.write(`GET /channel?${params} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
   await new Promise<void>((resolve) => socket.once('data', () => resolve()));
+  return { socket, received, ended };
+}
+
+/** Fails unless `ended` comes within `ms`. */
+function within(ended: Promise<void>, ms: number): Promise<void> {
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the node kept the connection')), ms));
+  return Promise.race([ended, timeout]);
+}
+
+/** Upgrades a raw socket, writes `bytes`, resolves when the node ends the connection. */
+async function attack(bytes: Buffer): Promise<void> {
+  const { socket, ended } = await upgraded();
   socket.write(bytes);
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the node kept the connection')), 3000));
-  await Promise.race([ended, timeout]);
+  await within(ended, 3000);
   socket.destroy();
 }
 
@@ -72,6 +85,20 @@ test.each(KINDS)('%s: the connection is closed, the node stays up and a fresh ch
   expect((await I.nextReply(ping, 2000)).result).toEqual({ action: 'system', tag: 'pong' });
   I.ws.close();
   R.ws.close();
+});
+
+test('a refused open whose client never answers the close is cut off after the handshake timeout, not ws’s 30 s', async () => {
+  const started = Date.now();
+  // An initiator the chain does not know: answered with 1011 "Participant not found", then closed.
+  const { socket, received, ended } = await upgraded({ protocol: 'json-rpc', initiator_id: generateKeyPair().publicKey });
+  await within(ended, 2000);
+  const elapsed = Date.now() - started;
+  expect(elapsed).toBeGreaterThanOrEqual(450);
+  const bytes = Buffer.concat(received);
+  expect(bytes.includes('"code":1011')).toBe(true);
+  // The close frame: code 1000, as cowboy closes a handler that stops.
+  expect(bytes.includes(Buffer.from([0x88, 0x02, 0x03, 0xe8]))).toBe(true);
+  socket.destroy();
 });
 
 test.each([

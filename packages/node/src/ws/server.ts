@@ -122,11 +122,12 @@ export async function serveChannels(opts: { port: number; host: string; profile:
     });
   }
 
-  function newFsm(session: ClientSession, options: FsmDeps['options'], initial: FsmDeps['initial'], start?: FsmDeps['start']): ChannelFsm {
+  function newFsm(session: ClientSession, options: FsmDeps['options'], initial: FsmDeps['initial'], start?: FsmDeps['start'], channelId?: FsmDeps['channelId']): ChannelFsm {
     const fsm: ChannelFsm = new ChannelFsm({
       options,
       initial,
       ...(start && { start }),
+      ...(channelId && { channelId }),
       profile,
       chain,
       client: session,
@@ -163,8 +164,7 @@ export async function serveChannels(opts: { port: number; host: string; profile:
     if (channel === undefined) throw new OpenRefused('silent', `no channel ${p.channelId} on chain`);
     const cached = registry.cached(p.channelId, p.role === 'initiator' ? channel.initiatorId : channel.responderId);
     if (cached === undefined || cached.fsmId !== p.fsmId) throw new OpenRefused('invalid_fsm_id', 'no state kept under that FSM id');
-    const fsm = newFsm(session, { ...cached.options, role: p.role, port: p.port }, cached.trees, p.role === 'initiator' ? 'awaiting_connect' : 'awaiting_reestablish');
-    fsm.channelId = p.channelId;
+    const fsm = newFsm(session, { ...cached.options, role: p.role, port: p.port }, cached.trees, p.role === 'initiator' ? 'awaiting_connect' : 'awaiting_reestablish', p.channelId);
     fsm.minimumDepthParams = cached.minimumDepthParams;
     fsm.clientMayDisconnect = true;
     fsm.channel.setSigned(cached.signed.tx, cached.trees);
@@ -200,14 +200,16 @@ export async function serveChannels(opts: { port: number; host: string; profile:
 
 /**
  * An open the node refuses: malformed parameters close the socket without a word; the others are
- * answered first (sc_ws_handler `handler_init_error/2`, `handler_parsing_error/3`).
+ * answered first (sc_ws_handler `handler_init_error/2`, `handler_parsing_error/3`). Either way the
+ * handler stops, which cowboy closes with 1000; a client that leaves the close unanswered is cut
+ * off after the handshake timeout.
  */
 function refuse(guard: ConnectionGuard, e: unknown): void {
   const reason = e instanceof OpenRefused ? e.reason : 'value_too_low';
   if (reason !== 'silent') {
     guard.send(stringifyJson(errorReply({ channelId: null, code: JsonRpcErrorCode.REJECTED, data: [REFUSAL_CODES[reason]], request: {} }) as unknown as JsonValue));
   }
-  guard.ws.close();
+  guard.shut(CloseCode.NORMAL, '', false);
 }
 
 function peerOf(socket: Socket): string {
