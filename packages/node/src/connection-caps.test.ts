@@ -1,6 +1,7 @@
 /**
  * Connection caps: connections that never upgrade are dropped after the handshake timeout, and
- * an attacker holding the cap of them does not keep an honest pair from opening a channel.
+ * an attacker holding the cap of them, or opening more all the time, does not keep an honest
+ * client from upgrading.
  */
 import { connect, type Socket } from 'node:net';
 import { generateKeyPair } from '@ch/codec';
@@ -46,4 +47,32 @@ test('with the cap of idle connections held, an honest pair still opens a channe
   I.ws.close();
   R.ws.close();
   for (const { socket } of crowd) socket.destroy();
+});
+
+test('an attacker opening idle connections all the time evicts its own, not a client halfway through its upgrade request', async () => {
+  const crowd = await Promise.all(Array.from({ length: PENDING }, idle));
+  const honest = await idle();
+  const replies: Buffer[] = [];
+  honest.socket.on('data', (b: Buffer) => replies.push(b));
+  const request = `GET /channel HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`;
+  honest.socket.write(request.slice(0, 40));
+  // Let the node read the first half before the crowd comes.
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  const started = Date.now();
+  const more = await Promise.all(Array.from({ length: 2 * PENDING }, idle));
+  // The crowd made room for itself: its first ones were evicted, well before their handshake timeout…
+  const evictedAt = await Promise.all(crowd.map(({ closedAt }) => closedAt));
+  expect(Math.max(...evictedAt) - started).toBeLessThan(HANDSHAKE_MS / 2);
+  // …and, once the node has taken all of the newer ones, the honest client finishes its request.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(honest.socket.destroyed).toBe(false);
+  honest.socket.write(request.slice(40));
+  await new Promise<void>((resolve, reject) => {
+    honest.socket.on('data', () => {
+      if (Buffer.concat(replies).toString().startsWith('HTTP/1.1 101 ')) resolve();
+    });
+    honest.socket.once('close', () => reject(new Error('the honest client was dropped')));
+    setTimeout(() => reject(new Error('no upgrade within 2 s')), 2000);
+  });
+  for (const { socket } of [honest, ...crowd, ...more]) socket.destroy();
 });

@@ -30,7 +30,7 @@ export interface ConnectionLimits {
   readonly maxBufferedBytes: number;
   /** TCP connections open at once, upgraded or not; more are destroyed on arrival. */
   readonly maxConnections: number;
-  /** Connections still before the WebSocket upgrade; a new one evicts the oldest beyond this. */
+  /** Connections still before the WebSocket upgrade; beyond this a new one evicts the oldest that has sent nothing (else the oldest). */
   readonly maxPendingConnections: number;
   /** Sessions with a channel at once (`channels.max_count`); a new channel beyond it is refused (1013). */
   readonly maxSessions: number;

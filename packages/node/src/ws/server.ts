@@ -58,12 +58,14 @@ export async function serveChannels(opts: { port: number; host: string; profile:
     }
     connections++;
     pending.add(socket);
-    // The oldest connection still short of a WebSocket makes room: an idle crowd cannot lock out a client that upgrades at once.
+    // A connection still short of a WebSocket makes room: the oldest that has sent nothing yet, else
+    // the oldest. A crowd opening idle connections fast then evicts only its own, never a client
+    // halfway through its upgrade request, nor one that upgrades at once.
     if (pending.size > limits.maxPendingConnections) {
-      const oldest = pending.values().next().value!;
-      log(`${peerOf(oldest)}: over ${limits.maxPendingConnections} connections before upgrade, the oldest dropped`);
-      pending.delete(oldest);
-      oldest.destroy();
+      const evicted = oldestIdle(pending) ?? pending.values().next().value!;
+      log(`${peerOf(evicted)}: over ${limits.maxPendingConnections} connections before upgrade, dropped (${evicted.bytesRead === 0 ? 'the oldest idle' : 'none idle, the oldest'})`);
+      pending.delete(evicted);
+      evicted.destroy();
     }
     const handshake = setTimeout(() => {
       if (!pending.delete(socket)) return;
@@ -210,6 +212,12 @@ function refuse(guard: ConnectionGuard, e: unknown): void {
     guard.send(stringifyJson(errorReply({ channelId: null, code: JsonRpcErrorCode.REJECTED, data: [REFUSAL_CODES[reason]], request: {} }) as unknown as JsonValue));
   }
   guard.shut(CloseCode.NORMAL, '', false);
+}
+
+/** The oldest of `sockets` (in the order added) that has not sent a byte. */
+function oldestIdle(sockets: ReadonlySet<Socket>): Socket | undefined {
+  for (const socket of sockets) if (socket.bytesRead === 0) return socket;
+  return undefined;
 }
 
 function peerOf(socket: Socket): string {
