@@ -115,16 +115,6 @@ export interface KnownDifference {
  */
 export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
   {
-    id: 'reestablish-fsm-up-channel-id',
-    reason: "reestablishing, the real node's `fsm_up` names the channel (`channel_id`) to both parties; @ch/node sends `null` to the initiator",
-    matches: (line) => line.includes('"event":"fsm_up"') && (line.includes('"channel_id":null') || line.includes('"channel_id":"ch_…"')),
-  },
-  {
-    id: 'reestablish-update-to-responder',
-    reason: 'reestablished, the real node sends each party its latest co-signed state (`channels.update`) after `open`; @ch/node sends it to the initiator only',
-    matches: (line, only) => only === 'aeternity' && line.startsWith('← {"jsonrpc":"2.0","method":"channels.update","params"'),
-  },
-  {
     id: 'snapshot-min-depth-raw-hash',
     reason: "the real node's `min_depth_achieved` for a `channel_snapshot_solo_tx` carries the raw 32 hash bytes in `tx_hash` instead of `th_…` (a bug of the node: the snapshot's watch is set with the unencoded hash); @ch/node sends `th_…`, which is what a client can use",
     matches: (line) => line.includes('"event":"min_depth_achieved"') && line.includes('"type":"channel_snapshot_solo_tx"'),

@@ -28,13 +28,31 @@ test.each(['sc_ws_leave_reestablish.json', 'sc_ws_leave_reestablish_wrong_fsm_id
     expect(left).toBeDefined();
     expect(resumed).toBe(left);
     expect(runner.checkHashes(actor)).toBeGreaterThan(3);
+    // The reestablished FSM's `fsm_up` names the channel, to either role (as node 7.2.2 does).
+    const [first, ...later] = r.of(actor);
+    const channelOf = (m: Json | undefined) => m?.channel_id ?? ((m?.params as Json | undefined)?.channel_id as unknown);
+    const channelId = channelOf(first!.client.received.find((m) => m.method === 'channels.leave'));
+    const fsmUp = later.flatMap((s) => s.client.received).filter((m) => ((m.params as Json | undefined)?.data as Json | undefined)?.event === 'fsm_up');
+    expect(fsmUp.length).toBeGreaterThan(0);
+    expect(fsmUp.map(channelOf)).toEqual(fsmUp.map(() => channelId));
   }
 });
+
+/**
+ * Since node PR #3235 (Nov 2021, after these 2020 recordings), a responder that kept running is
+ * sent the latest state once reestablished, after `open` (aesc_fsm awaiting_reestablish,
+ * force_update_report), as node 7.2.2 does in our own recordings: that frame is added to what was recorded.
+ */
+function withReestablishedUpdate(shapes: readonly string[]): string[] {
+  const at = shapes.indexOf('info channel_reestablished');
+  const open = shapes.indexOf('info open', at);
+  return at < 0 || open < 0 ? [...shapes] : [...shapes.slice(0, open + 1), 'channels.update', ...shapes.slice(open + 1)];
+}
 
 test.each(['sc_ws_leave_reestablish_responder_stays.json', 'sc_ws_leave_reconnect.json'])('%s: a keep-running responder waits for the initiator', async (file) => {
   const r = await runner.play(file);
   const { got, want } = runner.compared();
-  expect(got).toEqual(want);
+  expect(got).toEqual(want.map((shapes, n) => (r.sessions[n]!.actor === 'responder' ? withReestablishedUpdate(shapes) : shapes)));
   const [left, resumed] = leftAndResumed(r, 'initiator');
   expect(resumed).toBe(left);
   expect(runner.checkHashes('responder')).toBeGreaterThan(3);

@@ -64,6 +64,8 @@ export interface FsmDeps {
   readonly maxFrameBytes?: number;
   /** The state to start in: awaiting_connect / awaiting_open, or a reestablishing state. */
   readonly start?: StateName;
+  /** A reestablished channel's id, known from the start: `fsm_up` names it. */
+  readonly channelId?: Encoded<'ch'>;
   /** Called once the FSM has terminated, after its client was told. */
   readonly onStop?: () => void;
   /** Called with every co-signed state the client was told of, and on leaving (aesc_fsm `cache_state/1`). */
@@ -128,6 +130,7 @@ export class ChannelFsm {
     this.channel = new ChannelState(deps.initial, deps.options.channelReserve);
     this.maxFrameBytes = deps.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.#state = deps.start ?? (deps.options.role === 'initiator' ? 'awaiting_connect' : 'awaiting_open');
+    this.channelId = deps.channelId;
     this.report({ kind: 'info', event: 'fsm_up', fsmId: this.fsmId });
     this.#restartTimer();
   }
@@ -268,6 +271,11 @@ export class ChannelFsm {
       this.report({ kind: 'info', event: 'closing' });
     }
     this.reportUpdate();
+  }
+
+  /** A client reestablished: the latest co-signed tx is reported to it anew once open. */
+  forgetReportedUpdate(): void {
+    this.#lastReportedRound = undefined;
   }
 
   /** Reports the latest co-signed tx unless already reported (report_update/1), and caches it. */

@@ -52,6 +52,8 @@ export function reestablishReceived(fsm: ChannelFsm, msg: ReestablishMsg): void 
   fsm.report({ kind: 'info', event: 'channel_reestablished' });
   watcherOf(fsm);
   fsm.send({ type: 'channel_reestablish_ack', msg: { channelId: fsm.channelId!, tx: fsm.channel.signed!.tx } });
+  // A responder that kept running told its client this state already; the node tells it again.
+  fsm.forgetReportedUpdate();
   if (fsm.state === 'awaiting_reestablish') fsm.next('open');
 }
 
