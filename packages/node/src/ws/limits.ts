@@ -6,6 +6,15 @@
 import { DEFAULT_MAX_FRAME_BYTES } from '../limits.js';
 import { IDLE_TIMEOUT_MS } from './idle-timeout.js';
 
+/**
+ * The `meta` of one update, deposit or withdraw: the node takes any list of strings
+ * (sc_ws_api_jsonrpc `meta_param/0`), but each entry becomes an update of the off-chain tx both
+ * peers sign and exchange as noise messages of at most 65,535 bytes, so more could never be
+ * co-signed there. Beyond either cap the request is answered 1014 "Invalid meta object".
+ */
+export const MAX_META_ENTRIES = 64;
+export const MAX_META_BYTES = 64 * 1024;
+
 export interface ConnectionLimits {
   /** The largest WebSocket message taken (1009 beyond it). */
   readonly maxFrameBytes: number;

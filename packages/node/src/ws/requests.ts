@@ -8,6 +8,7 @@ import { ANSWER_NOTIFICATIONS, CONTRACT_METHODS, isValidAbortCode, OPERATIONS, R
 import type { CallError, ClientCall, OnChainOptions, OtherSignTag, SignTag, SoloRequest } from '../fsm/events.js';
 import type { ChannelFsm } from '../fsm/fsm.js';
 import type { Profile } from '../profiles.js';
+import { MAX_META_BYTES, MAX_META_ENTRIES } from './limits.js';
 
 /** Error reasons of the node's JSON-RPC layer (json_rpc_error_object/2), plus this node's own. */
 export type ErrorReason =
@@ -73,10 +74,11 @@ function onChainOptions(params: Params): OnChainOptions | undefined {
   return opts;
 }
 
-/** The optional `meta` list: strings only (1014 otherwise). */
+/** The optional `meta` list: strings only, within MAX_META_ENTRIES and MAX_META_BYTES (1014 otherwise). */
 function metaParam(params: Params): string[] | undefined {
   const meta = params.meta ?? [];
-  return Array.isArray(meta) && meta.every((m): m is string => typeof m === 'string') ? meta : undefined;
+  if (!Array.isArray(meta) || meta.length > MAX_META_ENTRIES || !meta.every((m): m is string => typeof m === 'string')) return undefined;
+  return meta.reduce((bytes, m) => bytes + Buffer.byteLength(m), 0) <= MAX_META_BYTES ? meta : undefined;
 }
 
 function decodes(v: string, prefix: 'ak' | 'ct' | 'th' | 'tx'): boolean {
