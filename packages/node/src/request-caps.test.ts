@@ -1,11 +1,15 @@
 /**
  * Caps on what one request may carry, over a real channel: a `meta` list beyond its entries or
- * bytes is answered 1014 "Invalid meta object", one at the caps is taken, and the channel goes on.
+ * bytes is answered 1014 "Invalid meta object", one at the caps is taken; a batch beyond
+ * `maxBatchCalls` is answered -32000 as a whole, one at the cap call by call; an error reply whose
+ * echo would outgrow a frame goes without it. The channel goes on after each.
  */
+import { stringifyJson } from '@ch/rpc';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { DEFAULT_MAX_FRAME_BYTES } from './limits.js';
 import type { Json } from './test-support/client.js';
 import { closeChannel, openChannel, type OpenChannel } from './test-support/channel.js';
-import { MAX_META_BYTES, MAX_META_ENTRIES } from './ws/limits.js';
+import { DEFAULT_LIMITS, MAX_META_BYTES, MAX_META_ENTRIES } from './ws/limits.js';
 
 let c: OpenChannel;
 beforeAll(async () => {
@@ -30,6 +34,31 @@ test.each([
     const id = I.request(method, { ...params, meta });
     expect(error(await I.nextReply(id, 2000))).toMatchObject(INVALID_META);
   }
+});
+
+const pings = (n: number, from: number): Json[] => Array.from({ length: n }, (_, k) => ({ id: from + k, jsonrpc: '2.0', method: 'channels.system', params: { action: 'ping' } }));
+
+test('a batch over maxBatchCalls is answered -32000 "Invalid request" as a whole, without its echo; one at the cap gets every answer', async () => {
+  const { initiator: I } = c;
+  const cap = DEFAULT_LIMITS.maxBatchCalls;
+  I.ws.send(stringifyJson(pings(cap + 1, 1)));
+  const refused = await I.next((m) => m.error !== undefined, 2000);
+  expect(refused).toMatchObject({ id: null, error: { code: -32000, message: 'Invalid request', request: {} } });
+  I.ws.send(stringifyJson(pings(cap, 1001)));
+  const answers = (await I.next(Array.isArray as (m: Json) => boolean, 2000)) as unknown as Json[];
+  expect(answers.map((a) => a.id)).toEqual(pings(cap, 1001).map((p) => p.id));
+  expect(answers.every((a) => (a.result as Json).tag === 'pong')).toBe(true);
+  // Nothing of the refused batch was served.
+  expect(I.received.some((m) => m.id === 1)).toBe(false);
+});
+
+test('an error reply whose echo would outgrow a frame is sent without it', async () => {
+  const { initiator: I } = c;
+  const id = I.request('channels.system', { action: 'x', pad: 'y'.repeat(DEFAULT_MAX_FRAME_BYTES - 200) });
+  const reply = await I.nextReply(id, 5000);
+  expect(error(reply)).toEqual({ code: -32601, message: 'Method not found', request: {} });
+  const small = I.request('channels.system', { action: 'x' });
+  expect(error(await I.nextReply(small, 2000)).request).toMatchObject({ params: { action: 'x' } });
 });
 
 test('a meta list at both caps is taken: the update is co-signed with it', async () => {

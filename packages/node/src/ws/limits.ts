@@ -35,6 +35,8 @@ export interface ConnectionLimits {
    * FSM may hold one back); beyond it the node reads no more from that client until half are handled.
    */
   readonly maxBacklogBytes: number;
+  /** Calls in one batch (a JSON array); a bigger batch is answered -32000 "Invalid request" as a whole. */
+  readonly maxBatchCalls: number;
   /** Bytes the node may hold unsent for a client that does not read (1008 beyond it). */
   readonly maxBufferedBytes: number;
   /** TCP connections open at once, upgraded or not; more are destroyed on arrival. */
@@ -62,6 +64,7 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   byteBurst: 16 * DEFAULT_MAX_FRAME_BYTES,
   // Above the conflict storm's 10,000 requests at once from each side (under 1 MB).
   maxBacklogBytes: 4 * DEFAULT_MAX_FRAME_BYTES,
+  maxBatchCalls: 100,
   maxBufferedBytes: 8 * DEFAULT_MAX_FRAME_BYTES,
   maxConnections: 4096,
   maxPendingConnections: 256,

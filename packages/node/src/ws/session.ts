@@ -24,7 +24,7 @@ export interface ClientSocket {
   resumeReading(): void;
 }
 
-export type SessionLimits = Pick<ConnectionLimits, 'maxBacklogBytes'>;
+export type SessionLimits = Pick<ConnectionLimits, 'maxBacklogBytes' | 'maxBatchCalls' | 'maxFrameBytes'>;
 
 type Work = { kind: 'text'; text: string } | { kind: 'report'; report: ClientReport } | { kind: 'close' };
 
@@ -153,6 +153,9 @@ export class ClientSession implements ClientPort {
       // Unparsable text is dropped without a reply (sc_ws_api try_seq/2, decode_error).
       return;
     }
+    // The node takes batches of any size; here one is held to maxBatchCalls, so that one frame
+    // cannot queue thousands of calls ahead of everything else. Refused whole, without its echo.
+    if (Array.isArray(msg) && msg.length > this.limits.maxBatchCalls) return this.#send(this.#errorReply('invalid_request', {}, null));
     const batch = Array.isArray(msg) ? msg : [msg];
     // So is JSON that is not a JSON-RPC 2.0 call, or a batch with one such element (unpack/1 throws decode_error).
     if (!batch.every(isCall)) return;
@@ -203,14 +206,15 @@ export class ClientSession implements ClientPort {
 
   #send(value: Outgoing | readonly Outgoing[]): void {
     if (this.#closed) return;
-    let text: string;
+    let text: string | undefined;
     try {
       text = stringifyJson(value as JsonValue);
     } catch {
       // JSON.parse takes any nesting but writing it back stops at the call stack: a request too
       // deep to echo is answered without its `request` echo rather than not at all.
-      text = stringifyJson(withoutEcho(value as JsonValue));
     }
+    // So is one whose echo would outgrow a frame (a request near the frame limit, or a batch of them).
+    if (text === undefined || Buffer.byteLength(text) > this.limits.maxFrameBytes) text = stringifyJson(withoutEcho(value as JsonValue));
     this.socket.send(text);
   }
 }
