@@ -18,6 +18,7 @@ import { checkOpenTerms, isReestablish, OpenRefused, readChannelOptions, readRee
 import { CloseCode, ConnectionGuard } from './guard.js';
 import { closeWhenIdle } from './idle-timeout.js';
 import type { ConnectionLimits } from './limits.js';
+import { rateLimitedLog } from './log-rate.js';
 import { ClientSession } from './session.js';
 
 export interface ChannelServer {
@@ -34,8 +35,13 @@ const REFUSAL_CODES: { readonly [R in Exclude<OpenRefusal, 'silent'>]: DataCode 
   invalid_fsm_id: DataCode.INVALID_FSM_ID,
 };
 
+/** Lines a second about single connections (refused, dropped, closed for a violation); the rest are summed up. */
+const CONNECTION_LOG_LINES_PER_SECOND = 20;
+
 export async function serveChannels(opts: { port: number; host: string; profile: Profile; chain: ChainAccess; limits: ConnectionLimits; log: (line: string) => void }): Promise<ChannelServer> {
-  const { port, host, profile, chain, limits, log } = opts;
+  const { port, host, profile, chain, limits } = opts;
+  // Lines about one connection go through `log`, held to a rate; the server's own through `opts.log`.
+  const log = rateLimitedLog(opts.log, CONNECTION_LOG_LINES_PER_SECOND);
   const registry = new ChannelRegistry();
   const sockets = new Set<WebSocket>();
   /** TCP connections not yet upgraded, oldest first. */
@@ -46,7 +52,7 @@ export async function serveChannels(opts: { port: number; host: string; profile:
   const server = createServer((_req, res) => res.writeHead(404).end());
   server.headersTimeout = limits.handshakeTimeoutMs;
   server.requestTimeout = limits.handshakeTimeoutMs;
-  wss.on('error', (e) => log(`server: ${e.message}`));
+  wss.on('error', (e) => opts.log(`server: ${e.message}`));
   server.on('clientError', (_e, socket: Duplex) => socket.destroy());
 
   server.on('connection', (socket: Socket) => {
@@ -180,7 +186,7 @@ export async function serveChannels(opts: { port: number; host: string; profile:
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);
-      server.on('error', (e) => log(`server: ${e.message}`));
+      server.on('error', (e) => opts.log(`server: ${e.message}`));
       resolve();
     });
   });
