@@ -153,12 +153,12 @@ export class ClientSession implements ClientPort {
       // Unparsable text is dropped without a reply (sc_ws_api try_seq/2, decode_error).
       return;
     }
-    // The node takes batches of any size; here one is held to maxBatchCalls, so that one frame
-    // cannot queue thousands of calls ahead of everything else. Refused whole, without its echo.
-    if (Array.isArray(msg) && msg.length > this.limits.maxBatchCalls) return this.#send(this.#errorReply('invalid_request', {}, null));
     const batch = Array.isArray(msg) ? msg : [msg];
     // So is JSON that is not a JSON-RPC 2.0 call, or a batch with one such element (unpack/1 throws decode_error).
     if (!batch.every(isCall)) return;
+    // The node takes batches of any size; here one is held to maxBatchCalls, so that one frame
+    // cannot queue thousands of calls ahead of everything else. Refused whole, without its echo.
+    if (batch.length > this.limits.maxBatchCalls) return this.#send(this.#errorReply('invalid_request', {}, null));
     const answers: Outgoing[] = [];
     for (const req of batch as Request[]) {
       const answer = await this.#answer(req, fsm);
