@@ -50,7 +50,10 @@ const KINDS: [string, Buffer][] = [
   ['oversize length field 2^63', Buffer.from([0x81, 0xff, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4])],
 ];
 
-/** A raw socket upgraded with `query` over an initiator's, `received` what the node sent; `ended` resolves when the node ends it. */
+/**
+ * A raw socket upgraded with `query` over a valid initiator's open (so frames reach a live
+ * session, not a refused one), `received` what the node sent; `ended` resolves when the node ends it.
+ */
 async function upgraded(query: Record<string, string> = {}): Promise<{ socket: Socket; received: Buffer[]; ended: Promise<void> }> {
   const url = new URL(node.url);
   const socket: Socket = connect(Number(url.port), url.hostname);
@@ -58,7 +61,7 @@ async function upgraded(query: Record<string, string> = {}): Promise<{ socket: S
   const received: Buffer[] = [];
   socket.on('data', (b: Buffer) => received.push(b));
   const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-  const params = new URLSearchParams({ role: 'initiator', host: 'localhost', initiator_id: i.publicKey, responder_id: r.publicKey, lock_period: '10', push_amount: '1', initiator_amount: '8', responder_amount: '4', channel_reserve: '2', port: '1', ...query });
+  const params = new URLSearchParams({ protocol: 'json-rpc', role: 'initiator', host: 'localhost', initiator_id: i.publicKey, responder_id: r.publicKey, lock_period: '10', push_amount: '1', initiator_amount: '8', responder_amount: '4', channel_reserve: '2', port: '1', ...query });
   socket.write(`GET /channel?${params} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
   await new Promise<void>((resolve) => socket.once('data', () => resolve()));
   return { socket, received, ended };
@@ -90,7 +93,7 @@ test.each(KINDS)('%s: the connection is closed, the node stays up and a fresh ch
 test('a refused open whose client never answers the close is cut off after the handshake timeout, not ws’s 30 s', async () => {
   const started = Date.now();
   // An initiator the chain does not know: answered with 1011 "Participant not found", then closed.
-  const { socket, received, ended } = await upgraded({ protocol: 'json-rpc', initiator_id: generateKeyPair().publicKey });
+  const { socket, received, ended } = await upgraded({ initiator_id: generateKeyPair().publicKey });
   await within(ended, 2000);
   const elapsed = Date.now() - started;
   expect(elapsed).toBeGreaterThanOrEqual(450);
