@@ -510,7 +510,10 @@ export class Channel {
     this.#leaving ??= deferred();
     const leaving = this.#leaving;
     await this.#request('channels.leave', {});
-    return withTimeout(leaving.promise, this.#timeouts.request, 'channels.leave');
+    const tx = await withTimeout(leaving.promise, this.#timeouts.request, 'channels.leave');
+    // Stored means durable: the release flushes what the store left unflushed.
+    await this.#states.release().catch(() => undefined);
+    return tx;
   }
 
   /**

@@ -3,7 +3,8 @@
  * working directory (a LogStore), and reestablishing without one finds them there. (The browser's default,
  * IndexedDB, is tested in a real Chromium: browser.test.ts.)
  */
-import { rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { Channel } from '../channel.js';
@@ -19,7 +20,7 @@ const files: string[] = [];
 afterEach(async () => {
   await pair?.close();
   pair = undefined;
-  for (const file of files.splice(0)) rmSync(file, { force: true });
+  for (const file of files.splice(0)) rmSync(file, { force: true, recursive: true });
 });
 
 test('the default store is a LogStore in the working directory', () => {
@@ -48,5 +49,27 @@ test('a channel opened without a store can be reestablished without one', async 
     expect((await defaultStore().load(channelId))?.state.round).toBe(3n);
   } finally {
     for (const c of back) c.disconnect();
+  }
+});
+
+test('leave() resolves once the log is flushed and the record free: another instance takes its lock at once', async () => {
+  const directory = mkdtempSync(join(tmpdir(), 'ch-leave-'));
+  files.push(directory);
+  pair = await openPair('current', { initiator: { store: new LogStore(directory), keepRunning: false }, responder: { store: new MemoryStore(), keepRunning: false } });
+  const { initiator: I, responder: R, i, r } = pair;
+  const channelId = I.channelId!;
+  // Our own proposals: written unflushed, each confirmation flushed in the background.
+  for (let n = 0; n < 5; n++) await I.transfer(i.publicKey, r.publicKey, 1n);
+  const leaving = [I.leave(), R.leave()];
+  await leaving[0];
+  // Released by then: its lock file is gone.
+  expect(existsSync(join(directory, `${channelId}.initiator.lock`))).toBe(false);
+  await leaving[1];
+  const other = new LogStore(directory);
+  const lock = await other.lock(channelId, 'initiator');
+  try {
+    expect((await other.load(channelId, 'initiator'))?.state.round).toBe(6n);
+  } finally {
+    await lock.release();
   }
 });

@@ -3,18 +3,19 @@
  * is durable at about the speed of memory. Each save appends one entry (the whole record); the
  * newest complete entry is the record. It writes only records this instance has locked (`lock`).
  *
- * Durability: a save is flushed (an O_DSYNC write) before it resolves, but for two kinds the node
- * gives back on reestablishing (ChannelStore.save): a confirmation (no pending state, its state at
- * the round of the entry before's pending state), and a pending state we signed alone (our own
- * proposal, the peer's signature still to come). So a pending state our signature completes (the
- * peer's proposal we co-sign) is flushed: once that signature is out the peer may hold the state,
- * and we must too. Lost in a power cut, either leaves the record at
- * the co-signed state before: if the peer completed our proposal the node holds it and the client
- * adopts it on reestablishing (both signatures checked); if not, the proposal is void, as when the
- * node reports a conflict and the client drops it (core/step.ts) — after which the protocol has
- * both sides sign another state at that round anyway. The next flushed save covers what is
- * unflushed, and the lock's release flushes it. (Not flushed in the background: a write to a page
- * under writeback waits for it, so every append would.)
+ * Durability (see `durabilityOf`): a save is flushed (an O_DSYNC write) before it resolves, but
+ * for what the node gives back on reestablishing (ChannelStore.save), written unflushed: our own
+ * proposal, signed by us alone, and a confirmation of the peer's proposal (its pending entry,
+ * flushed, holds that state already). A pending state our signature completes (the peer's
+ * proposal we co-sign) is flushed: once that signature is out the peer may hold the state, and we
+ * must too. The confirmation of our own proposal is flushed in the background, through the thread
+ * pool, and the log's next operation waits for it, so the durable record is at most one round
+ * behind while no channel operation waits for a flush of its own proposal. Lost in a power cut,
+ * an own proposal leaves the record at the co-signed state before: if the peer completed it the
+ * node holds it and the client adopts it on reestablishing (both signatures checked); if not, it
+ * is void, as when the node reports a conflict and the client drops it (core/step.ts), after which
+ * the protocol has both sides sign another state at that round anyway. A save with a new FSM id
+ * is flushed (no node gives that back), and the lock's release flushes what is left.
  *
  * Entry: length (u32, big-endian), its complement, `durable` (u32: how far the log was known
  * flushed when the entry was written), CRC-32 of `durable` and the payload, payload (the record as
@@ -47,8 +48,6 @@ import { onlyRecord, ROLES, type ChannelRecord, type ChannelStore, type RecordLo
 const HEADER = 16;
 const DEFAULT_COMPACT_AT = 1 << 20;
 const PREALLOCATE_SLACK = 1 << 16;
-/** Unflushed bytes worth writing again in one O_DSYNC write (see appendDurably). */
-const TAIL_LIMIT = 1 << 16;
 
 export interface LogStoreOptions {
   /** Bytes a log may grow to before it is rewritten as its last entry; default 1 MiB. */
@@ -60,7 +59,7 @@ interface Writer {
   readonly handle: FileHandle;
   /** The log opened again for writes that are durable once they return (O_DSYNC), where the platform has it. */
   readonly durably: FileHandle | undefined;
-  /** What is written past `durable`, unflushed, while under TAIL_LIMIT: a durable write writes it again with its own entry. */
+  /** What is written past `durable`, unflushed: a durable write writes it again with its own entry. */
   tail: Uint8Array | undefined;
   /** Where the complete entries end. */
   size: number;
@@ -68,7 +67,16 @@ interface Writer {
   durable: number;
   /** The round of the last entry's pending state: a confirmation of it need not wait for a flush. */
   lastPending: bigint | undefined;
+  /** That pending state is our own proposal, written unflushed: its confirmation is flushed (in the background). */
+  ownPending: boolean;
+  /** The FSM id of the last entry this writer wrote: a save that changes it is flushed. */
+  fsmId: string | undefined;
+  /** A flush in the background (of a confirmation of our own proposal): the next operation on the log waits for it. */
+  flushing: Promise<void> | undefined;
 }
+
+/** How a save is made durable: before it resolves, in the background before the next save, or by a later flush. */
+type Durability = 'now' | 'soon' | 'later';
 
 export class LogStore implements ChannelStore {
   readonly directory: string;
@@ -109,20 +117,22 @@ export class LogStore implements ChannelStore {
         try {
           const payload = encodeRecord(record);
           const writer = await this.#writer(channelId, role);
+          await writer.flushing;
           if (writer.size > this.compactAt) return await this.#compact(writer, channelId, role, payload, record);
           const entry = frame(payload, writer.durable);
-          const later = record.pending === undefined ? record.state.round === writer.lastPending : signedAlone(record.pending);
-          if (later) {
+          const durability = durabilityOf(record, writer);
+          if (durability === 'now') {
+            appendDurably(writer, entry);
+          } else {
             // Into the page cache, microseconds: synchronously, rather than a round trip through the thread pool.
             write(writer.handle, entry, writer.size);
-            // Kept to write again with the next durable entry, up to TAIL_LIMIT: past it that entry is flushed with `fdatasync`.
-            const unflushed = writer.size - writer.durable;
-            writer.tail = unflushed + entry.length > TAIL_LIMIT ? undefined : writer.tail ? concat(writer.tail, entry) : entry;
+            writer.tail = writer.tail ? concat(writer.tail, entry) : entry;
             writer.size += entry.length;
-          } else {
-            appendDurably(writer, entry);
+            if (durability === 'soon') writer.flushing = flushInBackground(writer);
           }
           writer.lastPending = record.pending?.round;
+          writer.ownPending = durability === 'later' && record.pending !== undefined;
+          writer.fsmId = record.fsmId;
         } catch (e) {
           // The log's end is unknown now: the next save reopens it and cuts a torn tail.
           this.#drop(channelId, role);
@@ -184,6 +194,7 @@ export class LogStore implements ChannelStore {
     const open = await writer?.catch(() => undefined);
     if (open === undefined) return;
     try {
+      await open.flushing;
       if (open.durable < open.size) flush(open);
     } finally {
       await Promise.all([open.handle.close(), open.durably?.close()]);
@@ -194,7 +205,10 @@ export class LogStore implements ChannelStore {
     const key = `${channelId}/${role}`;
     const writer = this.#writers.get(key);
     this.#writers.delete(key);
-    void writer?.then((w) => Promise.all([w.handle.close(), w.durably?.close()])).catch(() => undefined);
+    void writer?.then(async (w) => {
+      await w.flushing?.catch(() => undefined);
+      await Promise.all([w.handle.close(), w.durably?.close()]);
+    }).catch(() => undefined);
   }
 
   /** Rewrites the log as the one entry of `record`, then appends to the new file. */
@@ -210,6 +224,18 @@ export class LogStore implements ChannelStore {
     this.#writers.set(key, reopened);
     await reopened;
   }
+}
+
+/**
+ * Flushed before it resolves, unless the node gives it back on reestablishing: a confirmation of
+ * the peer's proposal, whose pending entry (flushed) holds the state already; our own proposal,
+ * signed by us alone; and the confirmation of that, flushed in the background so the durable
+ * record is never more than one round behind. A new FSM id is flushed: no node gives that back.
+ */
+function durabilityOf(record: ChannelRecord, writer: Writer): Durability {
+  if (record.fsmId !== writer.fsmId) return 'now';
+  if (record.pending === undefined) return record.state.round !== writer.lastPending ? 'now' : writer.ownPending ? 'soon' : 'later';
+  return signedAlone(record.pending) ? 'later' : 'now';
 }
 
 /** A state with one signature: ours on our own proposal (the client checked it before saving). */
@@ -280,7 +306,7 @@ async function openWriter(file: string, preallocate: number): Promise<Writer> {
     if (size > end && !(size === bytes.length && zerosFrom(bytes, end))) await handle.write(new Uint8Array(size - end), 0, size - end, end);
     await handle.datasync();
     const durably = O_DSYNC === undefined ? undefined : await fs.open(file, fs.constants.O_RDWR | O_DSYNC);
-    return { handle, durably, tail: undefined, size: end, durable: end, lastPending: undefined };
+    return { handle, durably, tail: undefined, size: end, durable: end, lastPending: undefined, ownPending: false, fsmId: undefined, flushing: undefined };
   } catch (e) {
     await handle.close();
     throw e;
@@ -306,13 +332,11 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
  * before it signs anyway, and a round trip through the thread pool (a wake-up of each thread on a
  * busy machine) cost more than the flush itself on this disk. One O_DSYNC write of the unflushed
  * tail and the entry, which costs less than a write and an `fdatasync`: it flushes what it writes
- * only, which is all there is past `durable`. A tail past TAIL_LIMIT (many unflushed saves of our
- * own proposals) is not kept: the entry is written, then the log flushed with `fdatasync`.
+ * only, which is all there is past `durable` (at most the entries of one round).
  */
 function appendDurably(writer: Writer, entry: Uint8Array): void {
-  const rewrite = writer.tail !== undefined || writer.size === writer.durable;
-  if (writer.durably && rewrite) {
-    const bytes = writer.tail ? concat(writer.tail, entry) : entry;
+  const bytes = writer.tail ? concat(writer.tail, entry) : entry;
+  if (writer.durably) {
     write(writer.durably, bytes, writer.durable);
     writer.size = writer.durable + bytes.length;
   } else {
@@ -322,6 +346,22 @@ function appendDurably(writer: Writer, entry: Uint8Array): void {
   }
   writer.durable = writer.size;
   writer.tail = undefined;
+}
+
+/**
+ * Flushes what is written past `durable` through the thread pool, off the channel's way: nothing
+ * waits for it but the log's next operation, which finds it done by then (a round trip later).
+ * Failed, that operation fails (and the log is reopened).
+ */
+function flushInBackground(writer: Writer): Promise<void> {
+  const flushing = writer.handle.datasync().then(() => {
+    writer.durable = writer.size;
+    writer.tail = undefined;
+    if (writer.flushing === flushing) writer.flushing = undefined;
+  });
+  // Kept rejected for the next operation to throw; not unhandled meanwhile.
+  flushing.catch(() => undefined);
+  return flushing;
 }
 
 /** Flushes what is written past `durable`. */
