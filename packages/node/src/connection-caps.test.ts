@@ -76,3 +76,16 @@ test('an attacker opening idle connections all the time evicts its own, not a cl
   });
   for (const { socket } of [honest, ...crowd, ...more]) socket.destroy();
 });
+
+test('with the cap held by connections that each sent a byte, a newcomer still makes room and upgrades', async () => {
+  const crowd = await Promise.all(Array.from({ length: PENDING }, idle));
+  for (const { socket } of crowd) socket.write('G');
+  // Read by the node: none of the crowd is idle any more.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const [I, R] = await connectPair(node, i, r);
+  const ping = I.request('channels.system', { action: 'ping' });
+  expect((await I.nextReply(ping, 2000)).result).toEqual({ action: 'system', tag: 'pong' });
+  I.ws.close();
+  R.ws.close();
+  for (const { socket } of crowd) socket.destroy();
+});

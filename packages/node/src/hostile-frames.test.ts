@@ -46,6 +46,7 @@ const KINDS: [string, Buffer][] = [
   ['close reason bad UTF-8', frame(0x88, Buffer.from([0x03, 0xe8, 0xff]))],
   ['continuation without start', frame(0x80, Buffer.from('x'))],
   ['new text inside a fragmented one', Buffer.concat([frame(0x01, Buffer.from('[')), frame(0x81, Buffer.from(']'))])],
+  ['a message in more fragments than maxFragments', Buffer.concat([frame(0x01, Buffer.alloc(0)), ...Array.from({ length: DEFAULT_LIMITS.maxFragments }, () => frame(0x00, Buffer.alloc(0))), frame(0x80, Buffer.from('{}'))])],
   ['oversize frame', frame(0x81, Buffer.alloc(64 * 1024 + 1, 0x20))],
   ['oversize length field 2^63', Buffer.from([0x81, 0xff, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4])],
 ];
@@ -83,6 +84,20 @@ async function attack(bytes: Buffer): Promise<void> {
 
 test.each(KINDS)('%s: the connection is closed, the node stays up and a fresh channel opens', async (_kind, bytes) => {
   await attack(bytes);
+  const [I, R] = await connectPair(node, i, r);
+  const ping = I.request('channels.system', { action: 'ping' });
+  expect((await I.nextReply(ping, 2000)).result).toEqual({ action: 'system', tag: 'pong' });
+  I.ws.close();
+  R.ws.close();
+});
+
+test.each(['//', '///', '//@', '//[', '/\\'])('an upgrade to the path %s (no URL at all) is dropped, and the node stays up', async (path) => {
+  const url = new URL(node.url);
+  const socket: Socket = connect(Number(url.port), url.hostname);
+  socket.on('error', () => undefined);
+  const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+  await within(ended, 3000);
   const [I, R] = await connectPair(node, i, r);
   const ping = I.request('channels.system', { action: 'ping' });
   expect((await I.nextReply(ping, 2000)).result).toEqual({ action: 'system', tag: 'pong' });

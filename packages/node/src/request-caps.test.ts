@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { DEFAULT_MAX_FRAME_BYTES } from './limits.js';
 import type { Json } from './test-support/client.js';
 import { closeChannel, openChannel, type OpenChannel } from './test-support/channel.js';
-import { DEFAULT_LIMITS, MAX_META_BYTES, MAX_META_ENTRIES } from './ws/limits.js';
+import { DEFAULT_LIMITS, MAX_META_BYTES, MAX_META_ENTRIES, MAX_QUERY_IDS } from './ws/limits.js';
 
 let c: OpenChannel;
 beforeAll(async () => {
@@ -71,4 +71,18 @@ test('a meta list at both caps is taken: the update is co-signed with it', async
   R.request('channels.update_ack', { signed_tx: R.sign(await R.nextMethod('channels.sign.update_ack', 5000)) });
   await I.nextMethod('channels.update', 5000);
   await R.nextMethod('channels.update', 5000);
+});
+
+test('a balances or PoI query naming more than MAX_QUERY_IDS ids is answered -32000 before any is checked; one at the cap is answered', async () => {
+  const { initiator: I, i, r } = c;
+  const over = Array<string>(MAX_QUERY_IDS + 1).fill(i.publicKey);
+  for (const [method, params] of [
+    ['channels.get.balances', { accounts: over }],
+    ['channels.get.poi', { accounts: over.slice(1), contracts: ['ct_x'] }],
+  ] as const) {
+    const id = I.request(method, params);
+    expect(error(await I.nextReply(id, 2000))).toMatchObject({ code: -32000, message: 'Invalid request' });
+  }
+  const id = I.request('channels.get.balances', { accounts: [...Array<string>(MAX_QUERY_IDS - 1).fill(i.publicKey), r.publicKey] });
+  expect(Array.isArray((await I.nextReply(id, 5000)).result)).toBe(true);
 });

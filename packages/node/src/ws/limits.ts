@@ -15,9 +15,21 @@ import { IDLE_TIMEOUT_MS } from './idle-timeout.js';
 export const MAX_META_ENTRIES = 64;
 export const MAX_META_BYTES = 64 * 1024;
 
+/**
+ * Ids one `channels.get.balances` or `channels.get.poi` may name: the node takes any list, but each
+ * id costs a checksum to check, so a frame of 19,000 of them blocked the loop for ~57 ms. Beyond it
+ * the request is answered -32000 "Invalid request".
+ */
+export const MAX_QUERY_IDS = 1024;
+
 export interface ConnectionLimits {
   /** The largest WebSocket message taken (1009 beyond it). */
   readonly maxFrameBytes: number;
+  /**
+   * Frames one message may be fragmented into (1008 beyond it): the rates count messages, so
+   * without it a message of thousands of empty fragments would cost the node thousands of frames.
+   */
+  readonly maxFragments: number;
   /** The deepest nesting of JSON arrays and objects in a message (1009 beyond it). */
   readonly maxJsonDepth: number;
   /** The most digits in a row of one JSON number literal (1009 beyond it). */
@@ -53,6 +65,8 @@ export interface ConnectionLimits {
 
 export const DEFAULT_LIMITS: ConnectionLimits = {
   maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
+  // Clients send each message in one frame; a library that fragments at 16 KiB stays under it up to 1 MiB.
+  maxFragments: 64,
   maxJsonDepth: 64,
   // A u256 has 78 digits, request ids 19.
   maxIntegerDigits: 100,

@@ -8,7 +8,7 @@ import { ANSWER_NOTIFICATIONS, CONTRACT_METHODS, isValidAbortCode, OPERATIONS, R
 import type { CallError, ClientCall, OnChainOptions, OtherSignTag, SignTag, SoloRequest } from '../fsm/events.js';
 import type { ChannelFsm } from '../fsm/fsm.js';
 import type { Profile } from '../profiles.js';
-import { MAX_META_BYTES, MAX_META_ENTRIES } from './limits.js';
+import { MAX_META_BYTES, MAX_META_ENTRIES, MAX_QUERY_IDS } from './limits.js';
 
 /** Error reasons of the node's JSON-RPC layer (json_rpc_error_object/2), plus this node's own. */
 export type ErrorReason =
@@ -166,6 +166,7 @@ export async function processRequest(req: Params, fsm: ChannelFsm, profile: Prof
     case 'channels.get.balances': {
       const { accounts } = params;
       if (!Array.isArray(accounts)) return error('unhandled');
+      if (accounts.length > MAX_QUERY_IDS) return error('invalid_request');
       if (!accounts.every(isAccount)) return error('broken_account');
       const r = await fsm.call({ type: 'balances', accounts });
       if (!r.ok) return error(r.error);
@@ -182,6 +183,7 @@ export async function processRequest(req: Params, fsm: ChannelFsm, profile: Prof
     case 'channels.get.poi': {
       const { accounts, contracts = [] } = params;
       if (!Array.isArray(accounts) || !Array.isArray(contracts)) return error('unhandled');
+      if (accounts.length + contracts.length > MAX_QUERY_IDS) return error('invalid_request');
       if (!accounts.every(isAccount)) return error('broken_account');
       if (!contracts.every(isContract)) return error('broken_contract');
       const r = await fsm.call({ type: 'poi', accounts, contracts });

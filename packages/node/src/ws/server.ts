@@ -48,7 +48,7 @@ export async function serveChannels(opts: { port: number; host: string; profile:
   const pending = new Set<Socket>();
   let connections = 0;
   let sessions = 0;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, clientTracking: false });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, maxFragments: limits.maxFragments, clientTracking: false });
   const server = createServer((_req, res) => res.writeHead(404).end());
   server.headersTimeout = limits.handshakeTimeoutMs;
   server.requestTimeout = limits.handshakeTimeoutMs;
@@ -63,16 +63,19 @@ export async function serveChannels(opts: { port: number; host: string; profile:
       return socket.destroy();
     }
     connections++;
-    pending.add(socket);
-    // A connection still short of a WebSocket makes room: the oldest that has sent nothing yet, else
-    // the oldest. A crowd opening idle connections fast then evicts only its own, never a client
-    // halfway through its upgrade request, nor one that upgrades at once.
-    if (pending.size > limits.maxPendingConnections) {
-      const evicted = oldestIdle(pending) ?? pending.values().next().value!;
-      log(`${peerOf(evicted)}: over ${limits.maxPendingConnections} connections before upgrade, dropped (${evicted.bytesRead === 0 ? 'the oldest idle' : 'none idle, the oldest'})`);
-      pending.delete(evicted);
-      evicted.destroy();
+    // A connection still short of a WebSocket makes room for this new one: the oldest other that
+    // has sent nothing yet, else the oldest other. A crowd opening idle connections fast then
+    // evicts only its own, never a client halfway through its upgrade request; a crowd that sends
+    // a byte on each still makes room for every newcomer, which has the handshake timeout to upgrade.
+    if (pending.size >= limits.maxPendingConnections) {
+      const evicted = oldestIdle(pending) ?? pending.values().next().value;
+      if (evicted !== undefined) {
+        log(`${peerOf(evicted)}: over ${limits.maxPendingConnections} connections before upgrade, dropped (${evicted.bytesRead === 0 ? 'the oldest idle' : 'none idle, the oldest'})`);
+        pending.delete(evicted);
+        evicted.destroy();
+      }
     }
+    pending.add(socket);
     const handshake = setTimeout(() => {
       if (!pending.delete(socket)) return;
       log(`${peerOf(socket)}: no WebSocket upgrade in ${limits.handshakeTimeoutMs} ms, dropped`);
@@ -87,8 +90,9 @@ export async function serveChannels(opts: { port: number; host: string; profile:
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     pending.delete(socket as Socket);
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/channel') return socket.destroy();
+    const url = URL.parse(req.url ?? '/', 'http://localhost');
+    // `GET //` and the like are no URL at all: dropped as any other path.
+    if (url?.pathname !== '/channel') return socket.destroy();
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       const guard = new ConnectionGuard(ws, limits, log, peerOf(socket as Socket));
