@@ -41,3 +41,29 @@ test('requests over the message rate are all answered in order at the rate, and 
   await I.close();
   await R.close();
 });
+
+test('a client the node holds to its rate longer than the idle timeout is not closed as idle: every request is answered', async () => {
+  const slow = await startNode({
+    networkId: NETWORK_ID,
+    accounts: [i, r].map((k) => ({ publicKey: k.publicKey, balance: 10n ** 21n })),
+    limits: { messagesPerSecond: 10, messageBurst: 1, idleTimeoutMs: 300 },
+    log: () => undefined,
+  });
+  try {
+    const [I, R] = await connectPair(slow, i, r);
+    // The responder keeps alive within its rate, as an honest client does.
+    const keepAlive = setInterval(() => R.request('channels.system', { action: 'ping' }), 150);
+    // 12 at once, read at 10 a second: they outlast the 300 ms idle timeout four times over.
+    const ids = Array.from({ length: 12 }, () => I.request('channels.system', { action: 'ping' }));
+    try {
+      for (const id of ids) expect(((await I.nextReply(id, 5_000)).result as { tag?: string }).tag).toBe('pong');
+    } finally {
+      clearInterval(keepAlive);
+    }
+    expect(I.closed).toBe(false);
+    await I.close();
+    await R.close();
+  } finally {
+    await slow.stop();
+  }
+});

@@ -73,12 +73,12 @@ test('a meta list at both caps is taken: the update is co-signed with it', async
   await R.nextMethod('channels.update', 5000);
 });
 
-test('a balances or PoI query naming more than MAX_QUERY_IDS ids is answered -32000 before any is checked; one at the cap is answered', async () => {
+test('a balances or PoI query naming more than MAX_QUERY_IDS ids is answered -32000, no id past the cap checked; one at the cap is answered', async () => {
   const { initiator: I, i, r } = c;
   const over = Array<string>(MAX_QUERY_IDS + 1).fill(i.publicKey);
   const queries: [string, Json][] = [
     ['channels.get.balances', { accounts: over }],
-    ['channels.get.poi', { accounts: over.slice(1), contracts: ['ct_x'] }],
+    ['channels.get.poi', { accounts: over, contracts: [] }],
   ];
   for (const [method, params] of queries) {
     const id = I.request(method, params);

@@ -28,9 +28,8 @@ export class ConnectionGuard {
   ) {
     this.reading = new ReadPause(ws);
     this.#throttle = new Throttle(this.reading, limits);
-    const frame = (data: Buffer): void => {
-      if (!this.#closing) this.#throttle.count(data.length);
-    };
+    // Counted while closing too: a connection waiting for its close frame is read no faster.
+    const frame = (data: Buffer): void => this.#throttle.count(data.length);
     ws.on('ping', frame);
     ws.on('pong', frame);
     ws.once('close', () => this.#throttle.stop());
@@ -44,7 +43,7 @@ export class ConnectionGuard {
 
   /** A data message of `bytes`: `handle` runs when the rates allow, unless the connection is closing by then. */
   deliver(bytes: number, handle: () => void): void {
-    if (this.#closing) return;
+    if (this.#closing) return this.#throttle.count(bytes);
     this.#throttle.deliver(bytes, () => {
       if (this.#readsEnough()) handle();
     });
@@ -68,7 +67,7 @@ export class ConnectionGuard {
   shut(code: number, reason: string, violation = true): void {
     if (this.#closing) return;
     this.#closing = true;
-    this.#throttle.stop();
+    this.#throttle.drop();
     this.ws.close(code, reason);
     if (violation) {
       this.log(`${this.peer}: ${reason}, closed with ${code}`);
@@ -87,7 +86,7 @@ export class ConnectionGuard {
     if (this.#closing) return;
     this.log(`${this.peer}: ${reason}, closed`);
     this.#closing = true;
-    this.#throttle.stop();
+    this.#throttle.drop();
     this.#cutOffLater();
   }
 

@@ -15,7 +15,8 @@ export const IDLE_TIMEOUT_MS = 60_000;
 /** Closes the guarded socket once `ms` pass without a frame from the client. */
 export function closeWhenIdle(guard: ConnectionGuard, ms: number): void {
   const { ws } = guard;
-  const timer = setTimeout(() => guard.shut(CloseCode.NORMAL, '', false), ms);
+  // A client the node is not reading (held to its rate or backlog) is not idle: its frames wait in TCP.
+  const timer = setTimeout(() => (guard.reading.paused ? timer.refresh() : guard.shut(CloseCode.NORMAL, '', false)), ms);
   const restart = (): void => void timer.refresh();
   ws.on('message', restart);
   ws.on('ping', restart);

@@ -12,6 +12,10 @@ export class ReadPause {
 
   constructor(readonly ws: Pick<WebSocket, 'pause' | 'resume'>) {}
 
+  get paused(): boolean {
+    return this.#reasons.size > 0;
+  }
+
   hold(reason: PauseReason): void {
     if (this.#reasons.size === 0) this.ws.pause();
     this.#reasons.add(reason);

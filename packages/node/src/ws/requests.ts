@@ -166,9 +166,11 @@ export async function processRequest(req: Params, fsm: ChannelFsm, profile: Prof
     case 'channels.get.balances': {
       const { accounts } = params;
       if (!Array.isArray(accounts)) return error('unhandled');
+      // The node's answer for a broken id, checked within the cap only: past it, -32000 before more checksums.
+      if (!accounts.slice(0, MAX_QUERY_IDS).every(isAccount)) return error('broken_account');
       if (accounts.length > MAX_QUERY_IDS) return error('invalid_request');
-      if (!accounts.every(isAccount)) return error('broken_account');
-      const r = await fsm.call({ type: 'balances', accounts });
+      // Every id is checked by now: the list is within the cap.
+      const r = await fsm.call({ type: 'balances', accounts: accounts as Encoded<'ak'>[] });
       if (!r.ok) return error(r.error);
       if (r.value?.type !== 'balances') return error('unknown_request');
       return { kind: 'result', result: r.value.balances.map(({ account, balance }) => ({ account, balance })), method: ANSWER_NOTIFICATIONS['channels.get.balances'] };
@@ -183,10 +185,10 @@ export async function processRequest(req: Params, fsm: ChannelFsm, profile: Prof
     case 'channels.get.poi': {
       const { accounts, contracts = [] } = params;
       if (!Array.isArray(accounts) || !Array.isArray(contracts)) return error('unhandled');
+      if (!accounts.slice(0, MAX_QUERY_IDS).every(isAccount)) return error('broken_account');
+      if (!contracts.slice(0, MAX_QUERY_IDS).every(isContract)) return error('broken_contract');
       if (accounts.length + contracts.length > MAX_QUERY_IDS) return error('invalid_request');
-      if (!accounts.every(isAccount)) return error('broken_account');
-      if (!contracts.every(isContract)) return error('broken_contract');
-      const r = await fsm.call({ type: 'poi', accounts, contracts });
+      const r = await fsm.call({ type: 'poi', accounts: accounts as Encoded<'ak'>[], contracts: contracts as Encoded<'ct'>[] });
       if (!r.ok) return error(r.error);
       if (r.value?.type !== 'poi') return error('unknown_request');
       return { kind: 'result', result: { poi: r.value.poi }, method: ANSWER_NOTIFICATIONS['channels.get.poi'] };

@@ -21,7 +21,7 @@ export class Throttle {
   readonly #bytes: TokenBucket;
   readonly #held: Held[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #stopped = false;
+  #dropped = false;
 
   constructor(
     readonly reading: ReadPause,
@@ -39,7 +39,7 @@ export class Throttle {
 
   /** A data frame of `bytes`: `handle` runs now if the rates allow and nothing is held before it, else later in order. */
   deliver(bytes: number, handle: () => void): void {
-    if (this.#stopped) return;
+    if (this.#dropped) return this.count(bytes);
     if (this.#held.length > 0 || this.#timer !== undefined) {
       this.#held.push({ bytes, handle, paid: false });
       return;
@@ -50,11 +50,17 @@ export class Throttle {
     this.#hold(wait);
   }
 
-  /** Drops what is held; nothing more runs (the connection is closing or gone). */
-  stop(): void {
-    this.#stopped = true;
+  /** Drops what is held and handles nothing more (the connection is closing), but frames still count and pause reading over a rate. */
+  drop(): void {
+    this.#dropped = true;
     this.#held.length = 0;
+  }
+
+  /** The connection is gone: nothing held, no timer left. */
+  stop(): void {
+    this.drop();
     clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
   #take(bytes: number): number {
@@ -68,7 +74,7 @@ export class Throttle {
 
   #release(): void {
     this.#timer = undefined;
-    for (let next = this.#held[0]; next !== undefined && !this.#stopped; next = this.#held[0]) {
+    for (let next = this.#held[0]; next !== undefined && !this.#dropped; next = this.#held[0]) {
       if (!next.paid) {
         next.paid = true;
         const wait = this.#take(next.bytes);
@@ -77,6 +83,6 @@ export class Throttle {
       this.#held.shift();
       next.handle();
     }
-    if (!this.#stopped) this.reading.release('rate');
+    this.reading.release('rate');
   }
 }
