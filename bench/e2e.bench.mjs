@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Channel, LogStore, MemoryStore, generateKeyPair, secretKeySigner } from '@ch/client';
 import { buildTx, decode, unpackTx } from '@ch/codec';
 import { bothSides, oursSend, sequential, withSdk } from './e2e-drivers.mjs';
-import { measure } from './harness.mjs';
+import { countEd25519Calls, measure } from './harness.mjs';
 
 // aepp-sdk-js 14 builds and accepts only Iris+ transactions (create v2), i.e. the `current' profile.
 const NETWORK_ID = 'ae_channel_bench';
@@ -112,14 +112,7 @@ const sdkBothSides = (nativeSigner) => sdkOnNode(nativeSigner, ({ update, round 
  * throughput in that run as a fraction of the ceiling.
  */
 async function ceiling() {
-  const counts = { sign: 0, verify: 0 };
-  for (const name of ['sign', 'verify']) {
-    const original = crypto[name];
-    crypto[name] = function counted(...args) {
-      counts[name]++;
-      return original.apply(this, args);
-    };
-  }
+  const counts = countEd25519Calls(crypto);
   const run = await withNode(async (node, a, b) => {
     const [ci, , close] = await openOurs(node, a, b);
     for (let i = 0; i < WARMUP; i++) await ci.transfer(a.publicKey, b.publicKey, 1n);

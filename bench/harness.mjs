@@ -30,3 +30,19 @@ export function median(values) {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
+
+/**
+ * node:crypto's ed25519 `sign` and `verify` calls in this process, counted from here on (the
+ * codec's native backend calls them on the module object, so wrapping its properties sees them).
+ */
+export function countEd25519Calls(crypto) {
+  const counts = { sign: 0, verify: 0 };
+  for (const name of ['sign', 'verify']) {
+    const original = crypto[name];
+    crypto[name] = function counted(...args) {
+      counts[name]++;
+      return original.apply(this, args);
+    };
+  }
+  return counts;
+}

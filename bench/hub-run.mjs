@@ -17,7 +17,7 @@ import { runInNewContext } from 'node:vm';
 import { Channel, LogStore, MemoryStore, generateKeyPair, secretKeySigner } from '@ch/client';
 import { buildTx, decode, signTx, unpackTx } from '@ch/codec';
 import { loadSdk, oursSend } from './e2e-drivers.mjs';
-import { measure } from './harness.mjs';
+import { countEd25519Calls, measure } from './harness.mjs';
 import { AMOUNTS, NETWORK_ID, OPENING, PORT, child, inOrder, sendLoop, tally, withDeadline } from './hub-drivers.mjs';
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
@@ -32,15 +32,8 @@ const settledRss = () => {
   return process.memoryUsage().rss;
 };
 
-/** node:crypto's ed25519 signs and verifies, counted from here on (the codec's native backend calls them on this object). */
-const calls = { sign: 0, verify: 0 };
-for (const name of ['sign', 'verify']) {
-  const original = crypto[name];
-  crypto[name] = function counted(...args) {
-    calls[name]++;
-    return original.apply(this, args);
-  };
-}
+/** node:crypto's ed25519 signs and verifies, counted from here on. */
+const calls = countEd25519Calls(crypto);
 
 /** The hub's side of one channel, by @ch/client: `send()` is a transfer from the hub to the customer. */
 async function oursHub({ url, hub, customer, store }) {

@@ -13,7 +13,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import type { ProfileName } from './profiles.js';
 import type { Json, TestClient } from './test-support/client.js';
-import { closeChannel, connectPair, data, NETWORK_ID, openChannel, type OpenChannel } from './test-support/channel.js';
+import { closeChannel, data, NETWORK_ID, openChannel, pingFromNewPair, type OpenChannel } from './test-support/channel.js';
 import { DEFAULT_LIMITS } from './ws/limits.js';
 
 const CATEGORIES = [
@@ -758,10 +758,6 @@ describe('beyond the limits', () => {
     initiator.ws.send(text);
     expect(await closed).toBe(1009);
     await responder.close();
-    const [I, R] = await connectPair(node, i, r);
-    const ping = I.request('channels.system', { action: 'ping' });
-    expect((await I.nextReply(ping, 2000)).result).toEqual({ action: 'system', tag: 'pong' });
-    await I.close();
-    await R.close();
+    expect(await pingFromNewPair(node, i, r)).toEqual({ action: 'system', tag: 'pong' });
   });
 });

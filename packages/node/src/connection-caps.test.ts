@@ -7,7 +7,7 @@ import { connect, type Socket } from 'node:net';
 import { generateKeyPair } from '@ch/codec';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startNode, type RunningNode } from './node.js';
-import { connectPair, NETWORK_ID } from './test-support/channel.js';
+import { NETWORK_ID, pingFromNewPair } from './test-support/channel.js';
 
 const i = generateKeyPair();
 const r = generateKeyPair();
@@ -41,11 +41,7 @@ test('a connection that never upgrades (or sends half a request) is closed after
 
 test('with the cap of idle connections held, an honest pair still opens a channel', async () => {
   const crowd = await Promise.all(Array.from({ length: PENDING }, idle));
-  const [I, R] = await connectPair(node, i, r);
-  const ping = I.request('channels.system', { action: 'ping' });
-  expect((await I.nextReply(ping, 2000)).result).toEqual({ action: 'system', tag: 'pong' });
-  I.ws.close();
-  R.ws.close();
+  expect(await pingFromNewPair(node, i, r)).toEqual({ action: 'system', tag: 'pong' });
   for (const { socket } of crowd) socket.destroy();
 });
 
@@ -82,10 +78,6 @@ test('with the cap held by connections that each sent a byte, a newcomer still m
   for (const { socket } of crowd) socket.write('G');
   // Read by the node: none of the crowd is idle any more.
   await new Promise((resolve) => setTimeout(resolve, 100));
-  const [I, R] = await connectPair(node, i, r);
-  const ping = I.request('channels.system', { action: 'ping' });
-  expect((await I.nextReply(ping, 2000)).result).toEqual({ action: 'system', tag: 'pong' });
-  I.ws.close();
-  R.ws.close();
+  expect(await pingFromNewPair(node, i, r)).toEqual({ action: 'system', tag: 'pong' });
   for (const { socket } of crowd) socket.destroy();
 });

@@ -8,7 +8,7 @@ import { generateKeyPair } from '@ch/codec';
 import { stringifyJson } from '@ch/rpc';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startNode, type RunningNode } from './node.js';
-import { closeChannel, connectPair, NETWORK_ID, openChannel } from './test-support/channel.js';
+import { closeChannel, connectPair, NETWORK_ID, openChannel, pingFromNewPair } from './test-support/channel.js';
 import { DEFAULT_LIMITS } from './ws/limits.js';
 
 const i = generateKeyPair();
@@ -84,11 +84,7 @@ async function attack(bytes: Buffer): Promise<void> {
 
 test.each(KINDS)('%s: the connection is closed, the node stays up and a fresh channel opens', async (_kind, bytes) => {
   await attack(bytes);
-  const [I, R] = await connectPair(node, i, r);
-  const ping = I.request('channels.system', { action: 'ping' });
-  expect((await I.nextReply(ping, 2000)).result).toEqual({ action: 'system', tag: 'pong' });
-  I.ws.close();
-  R.ws.close();
+  expect(await pingFromNewPair(node, i, r)).toEqual({ action: 'system', tag: 'pong' });
 });
 
 test.each(['//', '///', '//@', '//[', '/\\'])('an upgrade to the path %s (no URL at all) is dropped, and the node stays up', async (path) => {
@@ -98,11 +94,7 @@ test.each(['//', '///', '//@', '//[', '/\\'])('an upgrade to the path %s (no URL
   const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
   await within(ended, 3000);
-  const [I, R] = await connectPair(node, i, r);
-  const ping = I.request('channels.system', { action: 'ping' });
-  expect((await I.nextReply(ping, 2000)).result).toEqual({ action: 'system', tag: 'pong' });
-  I.ws.close();
-  R.ws.close();
+  expect(await pingFromNewPair(node, i, r)).toEqual({ action: 'system', tag: 'pong' });
 });
 
 test('a refused open whose client never answers the close is cut off after the handshake timeout, not ws’s 30 s', async () => {
@@ -129,11 +121,7 @@ test.each([
   await I.waitForClose(2000);
   expect(await code).toBe(1009);
   R.ws.close();
-  const [I2, R2] = await connectPair(node, i, r);
-  const ping = I2.request('channels.system', { action: 'ping' });
-  expect((await I2.nextReply(ping, 2000)).result).toEqual({ action: 'system', tag: 'pong' });
-  I2.ws.close();
-  R2.ws.close();
+  expect(await pingFromNewPair(node, i, r)).toEqual({ action: 'system', tag: 'pong' });
 });
 
 test('a client whose FSM holds a request back is read no further than its backlog; other channels stay fast; all is served once the FSM moves on', async () => {

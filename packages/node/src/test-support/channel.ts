@@ -44,6 +44,16 @@ export async function connectPair(node: RunningNode, i: KeyPair, r: KeyPair, ter
   return [initiator, responder];
 }
 
+/** A new pair connects and the initiator's `channels.system` ping gets its answer (returned): the node still serves new sessions. */
+export async function pingFromNewPair(node: RunningNode, i: KeyPair, r: KeyPair): Promise<unknown> {
+  const [I, R] = await connectPair(node, i, r);
+  try {
+    return (await I.nextReply(I.request('channels.system', { action: 'ping' }), 2000)).result;
+  } finally {
+    await Promise.all([I.close(), R.close()]);
+  }
+}
+
 /** Opens a channel with the seed's terms and waits until both sides report the create tx. */
 export async function openChannel(profile: ProfileName): Promise<OpenChannel> {
   const i = generateKeyPair();
