@@ -46,6 +46,7 @@ const KINDS: [string, Buffer][] = [
   ['close reason bad UTF-8', frame(0x88, Buffer.from([0x03, 0xe8, 0xff]))],
   ['continuation without start', frame(0x80, Buffer.from('x'))],
   ['new text inside a fragmented one', Buffer.concat([frame(0x01, Buffer.from('[')), frame(0x81, Buffer.from(']'))])],
+  ['10,000 empty frames in one write (more held for the rate than twice the burst)', Buffer.concat(Array.from({ length: 10_000 }, () => frame(0x81, Buffer.alloc(0))))],
   ['a message in more fragments than maxFragments', Buffer.concat([frame(0x01, Buffer.alloc(0)), ...Array.from({ length: DEFAULT_LIMITS.maxFragments }, () => frame(0x00, Buffer.alloc(0))), frame(0x80, Buffer.from('{}'))])],
   ['oversize frame', frame(0x81, Buffer.alloc(64 * 1024 + 1, 0x20))],
   ['oversize length field 2^63', Buffer.from([0x81, 0xff, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4])],

@@ -44,9 +44,10 @@ export class ConnectionGuard {
   /** A data message of `bytes`: `handle` runs when the rates allow, unless the connection is closing by then. */
   deliver(bytes: number, handle: () => void): void {
     if (this.#closing) return this.#throttle.count(bytes);
-    this.#throttle.deliver(bytes, () => {
+    const held = this.#throttle.deliver(bytes, () => {
       if (this.#readsEnough()) handle();
     });
+    if (!held) this.shut(CloseCode.POLICY, `over ${this.#throttle.maxHeld} frames waiting for the message rate`);
   }
 
   /** A text message to parse: false if it is too deep or holds too long a number (the connection is then closing). */

@@ -3,7 +3,10 @@
  * requests can outrun any rate) but slowed: the node stops reading from its socket, so TCP pushes
  * back on the sender, and frames already read are held and handled one by one as the rates allow.
  * Handling them as they were read would run a whole read (hundreds of frames) at once and stall
- * every other connection on the loop for that long.
+ * every other connection on the loop for that long. Held are at most `maxHeld` (twice the burst, at
+ * least 1,000): one read of honest requests (the conflict storm's, ~100 bytes each) holds a few
+ * hundred, while a read of empty frames would hold ten thousand; `deliver` refuses beyond, and the
+ * guard closes the connection.
  */
 import type { ConnectionLimits } from './limits.js';
 import type { ReadPause } from './pause.js';
@@ -20,6 +23,7 @@ export class Throttle {
   readonly #messages: TokenBucket;
   readonly #bytes: TokenBucket;
   readonly #held: Held[] = [];
+  readonly maxHeld: number;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #dropped = false;
 
@@ -29,6 +33,7 @@ export class Throttle {
   ) {
     this.#messages = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
     this.#bytes = new TokenBucket(limits.bytesPerSecond, limits.byteBurst);
+    this.maxHeld = Math.max(2 * limits.messageBurst, 1000);
   }
 
   /** A control frame (ws answers it by itself): it counts, and over a rate reading pauses. */
@@ -37,17 +42,28 @@ export class Throttle {
     if (wait > 0 && this.#timer === undefined) this.#hold(wait);
   }
 
-  /** A data frame of `bytes`: `handle` runs now if the rates allow and nothing is held before it, else later in order. */
-  deliver(bytes: number, handle: () => void): void {
-    if (this.#dropped) return this.count(bytes);
+  /**
+   * A data frame of `bytes`: `handle` runs now if the rates allow and nothing is held before it,
+   * else later in order; false if that would hold more than `maxHeld` (nothing is held then).
+   */
+  deliver(bytes: number, handle: () => void): boolean {
+    if (this.#dropped) {
+      this.count(bytes);
+      return true;
+    }
     if (this.#held.length > 0 || this.#timer !== undefined) {
+      if (this.#held.length >= this.maxHeld) return false;
       this.#held.push({ bytes, handle, paid: false });
-      return;
+      return true;
     }
     const wait = this.#take(bytes);
-    if (wait === 0) return handle();
+    if (wait === 0) {
+      handle();
+      return true;
+    }
     this.#held.push({ bytes, handle, paid: true });
     this.#hold(wait);
+    return true;
   }
 
   /** Drops what is held and handles nothing more (the connection is closing), but frames still count and pause reading over a rate. */
