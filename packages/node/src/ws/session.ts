@@ -214,7 +214,9 @@ export class ClientSession implements ClientPort {
       // deep to echo is answered without its `request` echo rather than not at all.
     }
     // So is one whose echo would outgrow a frame (a request near the frame limit, or a batch of them).
-    if (text === undefined || Buffer.byteLength(text) > this.limits.maxFrameBytes) text = stringifyJson(withoutEcho(value as JsonValue));
+    // A UTF-16 unit is at most 3 bytes: only a long text is measured, not every reply.
+    const tooBig = (t: string): boolean => t.length * 3 > this.limits.maxFrameBytes && Buffer.byteLength(t) > this.limits.maxFrameBytes;
+    if (text === undefined || tooBig(text)) text = stringifyJson(withoutEcho(value as JsonValue));
     this.socket.send(text);
   }
 }
